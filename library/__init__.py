@@ -1,0 +1,1 @@
+"""A book catalogue service: authors, books and reviews behind a REST API."""

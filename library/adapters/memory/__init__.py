@@ -1,0 +1,12 @@
+"""The in-memory catalogue: the default storage and the fakes of the core's tests.
+
+Same semantics as the PostgreSQL adapter (contract-tested): transactions isolated until
+commit, writers serialised, ids from never-reused sequences, and search and ordering as
+PostgreSQL does them (with an approximated full-text part, see `full_text`).
+"""
+
+from library.adapters.memory.catalogue import MemoryCatalogue
+from library.adapters.memory.store import MemoryStore
+from library.adapters.memory.unit_of_work import MemoryUnitOfWork
+
+__all__ = ["MemoryCatalogue", "MemoryStore", "MemoryUnitOfWork"]

@@ -1,0 +1,194 @@
+"""Use cases that change books."""
+
+from __future__ import annotations
+
+from attrs import Factory, frozen
+
+from library.application.changes import UNSET, UnsetType, given
+from library.application.ports import Catalogue, UnitOfWork, UnitOfWorkFactory
+from library.application.read_models import BookDetail
+from library.application.references import check_ids, require_existing
+from library.application.retries import retry_on_conflict
+from library.domain.books import Book, BookData, Description, Genre, Isbn, Title, Year
+from library.domain.errors import NotFound
+from library.domain.events import BookChanged, BookRemoved
+from library.domain.validation import Fields
+
+
+@frozen
+class BookInput:
+    """A whole book as a client sends it (POST and PUT)."""
+
+    title: str
+    year: int | None = None
+    book_isbn: str | None = None
+    genre_name: str | None = None
+    description: str | None = None
+    author_ids: list[int] = Factory(list)
+
+
+@frozen
+class BookChanges:
+    """Some fields of a book (PATCH): absent fields keep their value, null clears them."""
+
+    title: str | UnsetType = UNSET
+    year: int | UnsetType | None = UNSET
+    book_isbn: str | UnsetType | None = UNSET
+    genre_name: str | UnsetType | None = UNSET
+    description: str | UnsetType | None = UNSET
+
+
+def _year(raw: int | None) -> Year | None:
+    return None if raw is None else Year(raw)
+
+
+def book_data(command: BookInput, fields: Fields) -> BookData:
+    """Validate every field of `command`, recording each fault in `fields`."""
+    data = BookData(
+        title=fields.check("title", lambda: Title(command.title)),
+        year=fields.check("year", lambda: _year(command.year)),
+        isbn=fields.check("book_isbn", lambda: Isbn.parse(command.book_isbn)),
+        genre=fields.check("genre_name", lambda: Genre.parse(command.genre_name)),
+        description=fields.check("description", lambda: Description.parse(command.description)),
+    )
+    check_ids(fields, "author_ids", command.author_ids)
+    return data
+
+
+async def _load(uow: UnitOfWork, book_id: int) -> Book:
+    book = await uow.books.get(book_id)
+    if book is None:
+        raise NotFound("book", book_id)
+    return book
+
+
+async def _detail(catalogue: Catalogue, book_id: int) -> BookDetail:
+    detail = await catalogue.book(book_id)
+    if detail is None:  # removed by a concurrent request right after our commit
+        raise NotFound("book", book_id)
+    return detail
+
+
+class AddBook:
+    """Add a book with its authors."""
+
+    def __init__(self, uow: UnitOfWorkFactory, catalogue: Catalogue) -> None:
+        self._uow = uow
+        self._catalogue = catalogue
+
+    @retry_on_conflict
+    async def __call__(self, command: BookInput) -> BookDetail:
+        fields = Fields()
+        data = book_data(command, fields)
+        fields.raise_if_any()
+        async with self._uow() as uow:
+            await require_existing("author", "author_ids", command.author_ids, uow.authors.existing)
+            book = await uow.books.add(data, tuple(command.author_ids))
+            uow.emit(BookChanged(book.id, frozenset(book.author_ids)))
+            await uow.commit()
+        return await _detail(self._catalogue, book.id)
+
+
+class ReplaceBook:
+    """Replace every field and the author list of a book (PUT)."""
+
+    def __init__(self, uow: UnitOfWorkFactory, catalogue: Catalogue) -> None:
+        self._uow = uow
+        self._catalogue = catalogue
+
+    @retry_on_conflict
+    async def __call__(self, book_id: int, command: BookInput) -> BookDetail:
+        fields = Fields()
+        data = book_data(command, fields)
+        fields.raise_if_any()
+        async with self._uow() as uow:
+            book = await _load(uow, book_id)
+            await require_existing("author", "author_ids", command.author_ids, uow.authors.existing)
+            before = set(book.author_ids)
+            book.revise(data)
+            book.replace_authors(command.author_ids)
+            await uow.books.save(book)
+            uow.emit(BookChanged(book.id, frozenset(before | set(book.author_ids))))
+            await uow.commit()
+        return await _detail(self._catalogue, book_id)
+
+
+class ReviseBook:
+    """Change only the fields given (PATCH)."""
+
+    def __init__(self, uow: UnitOfWorkFactory, catalogue: Catalogue) -> None:
+        self._uow = uow
+        self._catalogue = catalogue
+
+    @retry_on_conflict
+    async def __call__(self, book_id: int, changes: BookChanges) -> BookDetail:
+        fields = Fields()
+        title = changes.title
+        new_title = fields.check("title", lambda: None if title is UNSET else Title(title))
+        year = changes.year
+        new_year = fields.check("year", lambda: UNSET if year is UNSET else _year(year))
+        isbn = changes.book_isbn
+        new_isbn = fields.check("book_isbn", lambda: UNSET if isbn is UNSET else Isbn.parse(isbn))
+        genre = changes.genre_name
+        new_genre = fields.check(
+            "genre_name", lambda: UNSET if genre is UNSET else Genre.parse(genre)
+        )
+        text = changes.description
+        new_description = fields.check(
+            "description", lambda: UNSET if text is UNSET else Description.parse(text)
+        )
+        fields.raise_if_any()
+        async with self._uow() as uow:
+            book = await _load(uow, book_id)
+            current = book.data
+            book.revise(
+                BookData(
+                    title=new_title or current.title,
+                    year=given(current.year, new_year),
+                    isbn=given(current.isbn, new_isbn),
+                    genre=given(current.genre, new_genre),
+                    description=given(current.description, new_description),
+                )
+            )
+            await uow.books.save(book)
+            uow.emit(BookChanged(book.id, frozenset(book.author_ids)))
+            await uow.commit()
+        return await _detail(self._catalogue, book_id)
+
+
+class ReplaceBookAuthors:
+    """Replace a book's authors (PUT /books/{id}/authors)."""
+
+    def __init__(self, uow: UnitOfWorkFactory, catalogue: Catalogue) -> None:
+        self._uow = uow
+        self._catalogue = catalogue
+
+    @retry_on_conflict
+    async def __call__(self, book_id: int, author_ids: list[int]) -> BookDetail:
+        fields = Fields()
+        check_ids(fields, "author_ids", author_ids)
+        fields.raise_if_any()
+        async with self._uow() as uow:
+            book = await _load(uow, book_id)
+            await require_existing("author", "author_ids", author_ids, uow.authors.existing)
+            before = set(book.author_ids)
+            book.replace_authors(author_ids)
+            await uow.books.save(book)
+            uow.emit(BookChanged(book.id, frozenset(before | set(book.author_ids))))
+            await uow.commit()
+        return await _detail(self._catalogue, book_id)
+
+
+class RemoveBook:
+    """Delete a book with its reviews; its authors stay."""
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    @retry_on_conflict
+    async def __call__(self, book_id: int) -> None:
+        async with self._uow() as uow:
+            book = await _load(uow, book_id)
+            await uow.books.remove(book)
+            uow.emit(BookRemoved(book.id, frozenset(book.author_ids)))
+            await uow.commit()

@@ -1,0 +1,178 @@
+"""The ports the use cases depend on; adapters implement them.
+
+Write side: repositories per aggregate inside a unit of work (one transaction per use case).
+Read side: `Catalogue`, returning read models shaped for clients; the cache decorates it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from types import TracebackType
+from typing import Literal, Protocol, Self
+
+from attrs import frozen
+
+from library.application.read_models import AuthorView, BookDetail, BookHit, BookSummary, ReviewView
+from library.domain.authors import Author, AuthorData
+from library.domain.books import Book, BookData
+from library.domain.events import DomainEvent
+from library.domain.reviews import Review, ReviewData
+
+
+class AuthorRepository(Protocol):
+    async def add(self, data: AuthorData, book_ids: tuple[int, ...]) -> Author: ...
+
+    async def get(self, author_id: int) -> Author | None: ...
+
+    async def save(self, author: Author) -> None:
+        """Store the author's data and replace the book links with `author.book_ids`."""
+
+    async def remove(self, author: Author) -> None:
+        """Delete the author and their book links; the books stay."""
+
+    async def existing(self, author_ids: Collection[int]) -> set[int]:
+        """Return which of `author_ids` exist."""
+
+
+class BookRepository(Protocol):
+    async def add(self, data: BookData, author_ids: tuple[int, ...]) -> Book: ...
+
+    async def get(self, book_id: int) -> Book | None:
+        """Load a book for change; concurrent writers of the same book are serialised."""
+
+    async def save(self, book: Book) -> None:
+        """Store the book's data and replace its author links with `book.author_ids`."""
+
+    async def remove(self, book: Book) -> None:
+        """Delete the book, its reviews and its author links; the authors stay."""
+
+    async def existing(self, book_ids: Collection[int]) -> set[int]:
+        """Return which of `book_ids` exist."""
+
+
+class ReviewRepository(Protocol):
+    async def add(self, book_id: int, data: ReviewData) -> Review:
+        """Store a new review.
+
+        Raises:
+            DuplicateReview: the reviewer already reviewed the book (also when a concurrent
+                transaction got there first).
+        """
+
+    async def get(self, review_id: int) -> Review | None: ...
+
+    async def save(self, review: Review) -> None: ...
+
+    async def remove(self, review: Review) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: changes are visible to others only after `commit`.
+
+    Leaving the `async with` block without committing discards every change. Events emitted
+    during the work are published only after a successful commit.
+    """
+
+    authors: AuthorRepository
+    books: BookRepository
+    reviews: ReviewRepository
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    def emit(self, event: DomainEvent) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+SortField = Literal["title", "year", "similarity"]
+
+
+@frozen
+class SortOrder:
+    field: SortField
+    descending: bool
+
+
+@frozen
+class BookFilter:
+    """A normalised book list query: what to match and in which order.
+
+    `sort` is explicit (defaults already resolved); ties always break by id ascending, and
+    books without a year come last in both directions.
+    """
+
+    q: str | None = None
+    title: str | None = None
+    isbn: str | None = None
+    author_id: int | None = None
+    before: int | None = None
+    after: int | None = None
+    sort: tuple[SortOrder, ...] = ()
+
+
+@frozen
+class BookPosition:
+    """Where a keyset page starts: strictly after the book with these sort values.
+
+    `values` holds, for each entry of the filter's sort, the last book's raw value: its title
+    (stores compare it lower-cased themselves), its year (None when it has none) or its
+    relevance.
+    """
+
+    values: tuple[str | int | float | None, ...]
+    book_id: int
+
+
+@frozen
+class AuthorFilter:
+    q: str | None = None
+    name: str | None = None
+    email: str | None = None
+    limit: int = 20
+    offset: int = 0
+
+
+class Catalogue(Protocol):
+    """The read side: everything clients read, shaped for them."""
+
+    async def book(self, book_id: int) -> BookDetail | None: ...
+
+    async def book_reviews(self, book_id: int) -> Sequence[ReviewView] | None:
+        """The book's reviews by id, or None when the book does not exist."""
+
+    async def review(self, review_id: int) -> ReviewView | None: ...
+
+    async def author(self, author_id: int) -> AuthorView | None: ...
+
+    async def author_books(self, author_id: int) -> Sequence[BookSummary] | None:
+        """The author's books by id, or None when the author does not exist."""
+
+    async def books(
+        self, query: BookFilter, *, after: BookPosition | None, offset: int, limit: int
+    ) -> Sequence[BookHit]:
+        """Up to `limit` matching books in the filter's order.
+
+        Starts strictly after `after` when given (keyset), else skips `offset` books.
+        `relevance` is filled in whenever `query.q` is set.
+        """
+
+    async def authors(self, query: AuthorFilter) -> Sequence[AuthorView]: ...
+
+
+class DependencyCheck(Protocol):
+    """A probe of something the service depends on, for /readyz."""
+
+    name: str
+    critical: bool  # False: failure degrades the service without making it unready
+
+    async def __call__(self) -> None:
+        """Return when the dependency answers; raise when it does not."""

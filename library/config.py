@@ -1,0 +1,75 @@
+"""Settings, read once from the environment into one immutable object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from urllib.parse import quote
+
+from attrs import frozen
+
+MIB = 1024 * 1024
+
+
+class ConfigurationError(Exception):
+    """An environment variable holds a value the service cannot use."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as error:
+        raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from error
+    if value < minimum:
+        raise ConfigurationError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    return env.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def database_url(env: Mapping[str, str]) -> str | None:
+    """The PostgreSQL URL: LIBRARY_DATABASE_URL, else the original service's variables."""
+    for name in ("LIBRARY_DATABASE_URL", "DATABASE_URL"):
+        if env.get(name, "").strip():
+            return env[name].strip()
+    if env.get("POSTGRES_DB") or env.get("DB_HOST"):
+        user = quote(env.get("POSTGRES_USER", "postgres"), safe="")
+        password = env.get("POSTGRES_PASSWORD", "")
+        auth = f"{user}:{quote(password, safe='')}" if password else user
+        host = env.get("DB_HOST", "localhost")
+        port = env.get("DB_PORT", "5432")
+        name = quote(env.get("POSTGRES_DB", "postgres"), safe="")
+        return f"postgresql://{auth}@{host}:{port}/{name}"
+    return None
+
+
+@frozen
+class Settings:
+    """Everything the service reads from its environment."""
+
+    database_url: str | None = None
+    max_body_bytes: int = MIB
+    demo: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read `LIBRARY_*` variables (and the original service's names) from `env`.
+
+        Raises:
+            ConfigurationError: a variable is set to a value that cannot be used.
+        """
+        env = os.environ if env is None else env
+        return cls(
+            database_url=database_url(env),
+            max_body_bytes=_int(env, "LIBRARY_MAX_BODY_BYTES", MIB, minimum=1),
+            demo=_flag(env, "LIBRARY_DEMO"),
+        )
+
+    @property
+    def in_memory(self) -> bool:
+        return self.database_url is None

@@ -1,0 +1,1 @@
+"""The catalogue's entities, value objects, rules, errors and events (attrs only)."""

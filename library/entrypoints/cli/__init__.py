@@ -1,0 +1,1 @@
+"""The `library` command line: serve the API (and, later, migrate and seed)."""

@@ -1,0 +1,68 @@
+"""`library serve`: run the HTTP API under uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from typing import Any
+
+import uvicorn
+
+from library.config import Settings
+
+log = logging.getLogger("library.serve")
+
+APP_FACTORY = "library.entrypoints.http.asgi:app"
+
+
+def register(commands: Any) -> None:  # argparse's sub-parser action has no public type
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "serve", help="serve the HTTP API", description="Serve the HTTP API with uvicorn."
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default %(default)s)")
+    parser.add_argument("--port", type=int, default=8000, help="port to bind (default %(default)s)")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="worker processes (default %(default)s)"
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="preload a small sample catalogue at start-up"
+    )
+    parser.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.workers < 1:
+        print("library serve: --workers must be at least 1", file=sys.stderr)
+        return 2
+    settings = Settings.from_env()
+    if settings.in_memory:
+        if args.workers > 1:
+            print(
+                "library serve: more than one worker needs PostgreSQL: with the in-memory"
+                " catalogue each worker process would hold a catalogue of its own. Set"
+                " LIBRARY_DATABASE_URL (or DATABASE_URL) or use --workers 1.",
+                file=sys.stderr,
+            )
+            return 2
+        log.info(
+            "Data lives in memory and is lost when the server stops; set LIBRARY_DATABASE_URL="
+            "postgresql://user:password@host:5432/dbname to keep it in PostgreSQL."
+        )
+    if args.demo:
+        # Read by the app factory, which may run in worker processes of their own.
+        os.environ["LIBRARY_DEMO"] = "1"
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=args.log_level,
+        lifespan="on",
+    )
+    return 0

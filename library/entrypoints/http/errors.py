@@ -1,0 +1,191 @@
+"""Every error the HTTP edge answers, as an RFC 9457 problem document (mapped here, once).
+
+Falcon's own errors (404 for unknown routes, 405, 413, 415...) go through `serialize_problem`;
+domain and application errors are turned into a `Problem` by the handlers below, which Falcon
+then serialises the same way. Anything else is a bug: it is logged with its stack trace and
+answered with a 500 that reveals nothing of it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+import falcon
+import falcon.asgi
+import orjson
+from attrs import frozen
+
+from library.application.errors import InvalidQuery, StorageUnavailable
+from library.domain.errors import (
+    DomainError,
+    DuplicateReview,
+    FieldError,
+    NotFound,
+    UnknownReferences,
+    ValidationFailed,
+)
+
+log = logging.getLogger(__name__)
+
+MEDIA_PROBLEM = "application/problem+json"
+
+
+@frozen
+class ProblemType:
+    """One kind of problem: its `type` URI, fixed `title` and status code."""
+
+    uri: str
+    title: str
+    status: int
+
+
+MALFORMED_JSON = ProblemType("/problems/malformed-json", "Malformed JSON", 400)
+VALIDATION_ERROR = ProblemType("/problems/validation-error", "Invalid request", 422)
+UNKNOWN_REFERENCE = ProblemType("/problems/unknown-reference", "Unknown reference", 400)
+DUPLICATE_REVIEW = ProblemType("/problems/duplicate-review", "Duplicate review", 400)
+INVALID_QUERY = ProblemType("/problems/invalid-query", "Invalid query", 400)
+NOT_FOUND = ProblemType("/problems/not-found", "Not found", 404)
+METHOD_NOT_ALLOWED = ProblemType("/problems/method-not-allowed", "Method not allowed", 405)
+PAYLOAD_TOO_LARGE = ProblemType("/problems/payload-too-large", "Payload too large", 413)
+UNSUPPORTED_MEDIA_TYPE = ProblemType(
+    "/problems/unsupported-media-type", "Unsupported media type", 415
+)
+SERVICE_UNAVAILABLE = ProblemType("/problems/service-unavailable", "Service unavailable", 503)
+INTERNAL_ERROR = ProblemType("/problems/internal-error", "Internal server error", 500)
+
+# Falcon raises its own HTTPErrors for routing and a few header checks; each status we can
+# meet maps to one of our types, any other to a plain problem named after the status.
+_BY_STATUS = {
+    kind.status: kind
+    for kind in (
+        NOT_FOUND,
+        METHOD_NOT_ALLOWED,
+        PAYLOAD_TOO_LARGE,
+        UNSUPPORTED_MEDIA_TYPE,
+        SERVICE_UNAVAILABLE,
+        INTERNAL_ERROR,
+    )
+}
+
+
+class Problem(falcon.HTTPError):
+    """An HTTP error that knows its problem type and, optionally, the fields at fault."""
+
+    def __init__(
+        self,
+        kind: ProblemType,
+        detail: str,
+        errors: Sequence[FieldError] = (),
+        headers: dict[str, str] | None = None,
+        extensions: dict[str, object] | None = None,
+    ) -> None:
+        super().__init__(kind.status, title=kind.title, description=detail, headers=headers)
+        self.kind = kind
+        self.detail = detail
+        self.errors = tuple(errors)
+        self.extensions = extensions or {}
+
+
+def _kind_of(error: falcon.HTTPError) -> ProblemType:
+    if isinstance(error, Problem):
+        return error.kind
+    status = error.status_code
+    kind = _BY_STATUS.get(status)
+    if kind is not None:
+        return kind
+    return ProblemType("about:blank", HTTPStatus(status).phrase, status)  # RFC 9457, 4.2.1
+
+
+def _detail_of(req: falcon.Request, error: falcon.HTTPError, kind: ProblemType) -> str:
+    if isinstance(error, Problem):
+        return error.detail
+    if kind is NOT_FOUND:
+        return f"there is nothing at {req.path}"
+    if kind is METHOD_NOT_ALLOWED:
+        allowed = dict(error.headers or {}).get("Allow", "")
+        return f"{req.method} is not allowed on {req.path}; allowed: {allowed}"
+    if error.description:
+        return str(error.description)
+    return str(error.title or kind.title)
+
+
+def problem_document(req: falcon.Request, error: falcon.HTTPError) -> dict[str, Any]:
+    """Build the RFC 9457 body for `error`."""
+    kind = _kind_of(error)
+    body: dict[str, Any] = {
+        "type": kind.uri,
+        "title": kind.title,
+        "status": error.status_code,
+        "detail": _detail_of(req, error, kind),
+    }
+    if isinstance(error, Problem):
+        if error.errors:
+            body["errors"] = [{"field": e.field, "message": e.message} for e in error.errors]
+        body.update(error.extensions)
+    return body
+
+
+def serialize_problem(req: falcon.Request, resp: falcon.Response, error: falcon.HTTPError) -> None:
+    """Write `error` as problem+json, whatever the client accepts (Falcon's serializer)."""
+    resp.data = orjson.dumps(problem_document(req, error))
+    resp.content_type = MEDIA_PROBLEM
+
+
+def problem_for(error: Exception) -> Problem:
+    """Translate a domain or application error into its problem."""
+    match error:
+        case ValidationFailed():
+            return Problem(VALIDATION_ERROR, str(error) or "the request is invalid", error.errors)
+        case NotFound():
+            return Problem(NOT_FOUND, str(error))
+        case UnknownReferences():
+            return Problem(UNKNOWN_REFERENCE, str(error), error.errors)
+        case DuplicateReview():
+            return Problem(DUPLICATE_REVIEW, str(error))
+        case InvalidQuery():
+            field = [] if error.field is None else [FieldError(error.field, error.message)]
+            return Problem(INVALID_QUERY, error.message, field)
+        case StorageUnavailable():
+            return Problem(
+                SERVICE_UNAVAILABLE,
+                "the catalogue is temporarily unavailable; retry later",
+                headers={"Retry-After": str(error.retry_after)},
+            )
+        case DomainError():  # a value rule broken outside any field (InvalidValue)
+            return Problem(VALIDATION_ERROR, str(error) or "the request is invalid")
+    return Problem(INTERNAL_ERROR, "the service failed to handle this request")
+
+
+async def _known_error(
+    req: falcon.asgi.Request,
+    resp: falcon.asgi.Response,
+    error: Exception,
+    params: dict[str, Any],
+) -> None:
+    raise problem_for(error)
+
+
+async def _unexpected_error(
+    req: falcon.asgi.Request,
+    resp: falcon.asgi.Response,
+    error: Exception,
+    params: dict[str, Any],
+) -> None:
+    log.error("unhandled error in %s %s", req.method, req.path, exc_info=error)
+    raise Problem(INTERNAL_ERROR, "the service failed to handle this request")
+
+
+def install_problem_handling(
+    app: falcon.asgi.App[falcon.asgi.Request, falcon.asgi.Response],
+) -> None:
+    """Make `app` answer every error with a problem document."""
+    app.resp_options.xml_error_serialization = False
+    app.set_error_serializer(serialize_problem)
+    # Falcon picks the handler of the most specific class in the exception's MRO, so the
+    # catch-all for Exception never shadows the others (nor Falcon's own HTTPError one).
+    app.add_error_handler(Exception, _unexpected_error)
+    for known in (DomainError, InvalidQuery, StorageUnavailable):
+        app.add_error_handler(known, _known_error)

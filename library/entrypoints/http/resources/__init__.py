@@ -1,0 +1,1 @@
+"""Thin resources: structure the request, call one use case, serialise its result."""

@@ -1,0 +1,18 @@
+"""The contract suites' one fixture: `backend`, parametrised over every implementation.
+
+Every contract test runs once per entry of `contract_backends.BACKENDS`. Tests build their
+data through the write ports (`Backend.add_author` and friends), never by touching storage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from contract_backends import BACKENDS, Backend
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+async def backend(request: pytest.FixtureRequest) -> AsyncIterator[Backend]:
+    async with BACKENDS[request.param]() as built:
+        yield built

@@ -1,0 +1,143 @@
+"""The backends the contract suites run against, and helpers to fill them through the ports.
+
+A backend is a unit of work factory, a catalogue and the event bus they publish to, over
+empty storage. A new adapter (PostgreSQL, a cache over either) joins the suites by adding a
+builder to `BACKENDS`: an async context manager that yields a `Backend` and cleans up after
+the test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from attrs import define, field
+
+from library.adapters.memory import MemoryCatalogue, MemoryStore, MemoryUnitOfWork
+from library.application.events import EventBus
+from library.application.ports import (
+    BookFilter,
+    BookPosition,
+    Catalogue,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from library.application.read_models import BookHit
+from library.domain.authors import AuthorData, AuthorName, Email
+from library.domain.books import BookData, Description, Genre, Isbn, Title, Year
+from library.domain.events import DomainEvent
+from library.domain.reviews import Comment, Rating, ReviewData, ReviewerName
+
+
+@define
+class Backend:
+    """What a contract test gets: the write ports, the read port and the event bus."""
+
+    name: str
+    unit_of_work: UnitOfWorkFactory
+    catalogue: Catalogue
+    bus: EventBus
+    published: list[DomainEvent] = field(factory=list)
+
+    def __attrs_post_init__(self) -> None:
+        self.bus.subscribe(self._record)
+
+    async def _record(self, events: Sequence[DomainEvent]) -> None:
+        self.published.extend(events)
+
+    async def add_author(
+        self, name: str, email: str | None = None, book_ids: Sequence[int] = ()
+    ) -> int:
+        async with self.unit_of_work() as uow:
+            author = await uow.authors.add(author_data(name, email), tuple(book_ids))
+            await uow.commit()
+        return author.id
+
+    async def add_book(
+        self,
+        title: str,
+        *,
+        year: int | None = None,
+        isbn: str | None = None,
+        genre: str | None = None,
+        description: str | None = None,
+        author_ids: Sequence[int] = (),
+    ) -> int:
+        data = book_data(title, year=year, isbn=isbn, genre=genre, description=description)
+        async with self.unit_of_work() as uow:
+            book = await uow.books.add(data, tuple(author_ids))
+            await uow.commit()
+        return book.id
+
+    async def add_review(
+        self, book_id: int, reviewer: str, rating: int = 5, comment: str | None = None
+    ) -> int:
+        async with self.unit_of_work() as uow:
+            review = await uow.reviews.add(book_id, review_data(reviewer, rating, comment))
+            await uow.commit()
+        return review.id
+
+    async def list_books(
+        self,
+        query: BookFilter | None = None,
+        *,
+        after: BookPosition | None = None,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> list[BookHit]:
+        hits = await self.catalogue.books(
+            query or BookFilter(), after=after, offset=offset, limit=limit
+        )
+        return list(hits)
+
+    async def book_ids(
+        self,
+        query: BookFilter | None = None,
+        *,
+        after: BookPosition | None = None,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> list[int]:
+        hits = await self.list_books(query, after=after, offset=offset, limit=limit)
+        return [hit.book.id for hit in hits]
+
+
+def author_data(name: str, email: str | None = None) -> AuthorData:
+    return AuthorData(AuthorName(name), Email.parse(email))
+
+
+def book_data(
+    title: str,
+    *,
+    year: int | None = None,
+    isbn: str | None = None,
+    genre: str | None = None,
+    description: str | None = None,
+) -> BookData:
+    return BookData(
+        title=Title(title),
+        year=None if year is None else Year(year),
+        isbn=Isbn.parse(isbn),
+        genre=Genre.parse(genre),
+        description=Description.parse(description),
+    )
+
+
+def review_data(reviewer: str, rating: int = 5, comment: str | None = None) -> ReviewData:
+    return ReviewData(ReviewerName(reviewer), Rating(rating), Comment.parse(comment))
+
+
+@asynccontextmanager
+async def memory_backend() -> AsyncIterator[Backend]:
+    store = MemoryStore()
+    bus = EventBus()
+
+    def unit_of_work() -> UnitOfWork:
+        return MemoryUnitOfWork(store, bus)
+
+    yield Backend("memory", unit_of_work, MemoryCatalogue(store), bus)
+
+
+BACKENDS: dict[str, Callable[[], AbstractAsyncContextManager[Backend]]] = {
+    "memory": memory_backend,
+}
