@@ -28,6 +28,19 @@ def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -
     return value
 
 
+def _seconds(env: Mapping[str, str], name: str, default: float, *, minimum: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw.removesuffix("s"))
+    except ValueError as error:
+        raise ConfigurationError(f"{name} must be a number of seconds, got {raw!r}") from error
+    if not value >= minimum:  # also refuses NaN
+        raise ConfigurationError(f"{name} must be at least {minimum}, got {raw!r}")
+    return value
+
+
 def _flag(env: Mapping[str, str], name: str) -> bool:
     return env.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
@@ -55,6 +68,10 @@ class Settings:
     database_url: str | None = None
     max_body_bytes: int = MIB
     demo: bool = False
+    statement_timeout_ms: int = 5000
+    pool_min_size: int = 2
+    pool_max_size: int = 10
+    pool_timeout: float = 3.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -68,6 +85,12 @@ class Settings:
             database_url=database_url(env),
             max_body_bytes=_int(env, "LIBRARY_MAX_BODY_BYTES", MIB, minimum=1),
             demo=_flag(env, "LIBRARY_DEMO"),
+            statement_timeout_ms=round(
+                _seconds(env, "LIBRARY_STATEMENT_TIMEOUT", 5.0, minimum=0.001) * 1000
+            ),
+            pool_min_size=_int(env, "LIBRARY_DB_POOL_MIN", 2, minimum=0),
+            pool_max_size=_int(env, "LIBRARY_DB_POOL_MAX", 10, minimum=1),
+            pool_timeout=_seconds(env, "LIBRARY_DB_POOL_TIMEOUT", 3.0, minimum=0.1),
         )
 
     @property

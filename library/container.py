@@ -10,6 +10,13 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from library.adapters.memory import MemoryCatalogue, MemoryStore, MemoryUnitOfWork
+from library.adapters.postgres import (
+    PostgresCatalogue,
+    PostgresCheck,
+    PostgresUnitOfWork,
+    create_pool,
+    migrations,
+)
 from library.application.authors import AddAuthor, RemoveAuthor, ReplaceAuthor, ReviseAuthor
 from library.application.books import (
     AddBook,
@@ -33,6 +40,8 @@ from library.application.reviews import AddReview, RemoveReview, ReviseReview
 from library.application.sample import load_sample_catalogue
 from library.config import ConfigurationError, Settings
 
+__all__ = ["Container", "create_container", "migrations", "start", "stop"]
+
 
 class MemoryAdapters(containers.DeclarativeContainer):
     """The in-memory catalogue: the default, and the fakes of the core's tests."""
@@ -44,15 +53,45 @@ class MemoryAdapters(containers.DeclarativeContainer):
     checks = providers.List()
 
 
+class PostgresAdapters(containers.DeclarativeContainer):
+    """The catalogue in PostgreSQL; the pool is built here and opened by `start`."""
+
+    settings = providers.Dependency(instance_of=Settings)
+    bus = providers.Dependency(instance_of=EventBus)
+    pool = providers.Singleton(
+        create_pool,
+        url=settings.provided.database_url,
+        min_size=settings.provided.pool_min_size,
+        max_size=settings.provided.pool_max_size,
+        statement_timeout_ms=settings.provided.statement_timeout_ms,
+        connect_timeout=settings.provided.pool_timeout,
+    )
+    unit_of_work = providers.Factory(PostgresUnitOfWork, pool=pool, bus=bus)
+    catalogue = providers.Singleton(PostgresCatalogue, pool=pool)
+    checks = providers.List(providers.Singleton(PostgresCheck, pool=pool))
+
+
+def _storage(settings: Settings) -> str:
+    return "memory" if settings.in_memory else "postgres"
+
+
 class Container(containers.DeclarativeContainer):
     """Use cases over whichever adapters the settings chose."""
 
     settings = providers.Dependency(instance_of=Settings)
     bus = providers.Singleton(EventBus)
-    adapters = providers.Container(MemoryAdapters, bus=bus)
+    storage = providers.Callable(_storage, settings)
+    memory = providers.Container(MemoryAdapters, bus=bus)
+    postgres = providers.Container(PostgresAdapters, settings=settings, bus=bus)
 
-    _uow = adapters.unit_of_work.provider
-    _catalogue = adapters.catalogue
+    unit_of_work = providers.Selector(
+        storage, memory=memory.unit_of_work, postgres=postgres.unit_of_work
+    )
+    catalogue = providers.Selector(storage, memory=memory.catalogue, postgres=postgres.catalogue)
+    checks = providers.Selector(storage, memory=memory.checks, postgres=postgres.checks)
+
+    _uow = unit_of_work.provider
+    _catalogue = catalogue
 
     add_book = providers.Singleton(AddBook, uow=_uow, catalogue=_catalogue)
     replace_book = providers.Singleton(ReplaceBook, uow=_uow, catalogue=_catalogue)
@@ -77,7 +116,7 @@ class Container(containers.DeclarativeContainer):
     show_author = providers.Singleton(ShowAuthor, catalogue=_catalogue)
     show_author_books = providers.Singleton(ShowAuthorBooks, catalogue=_catalogue)
 
-    check_readiness = providers.Singleton(CheckReadiness, checks=adapters.checks)
+    check_readiness = providers.Singleton(CheckReadiness, checks=checks)
 
 
 def create_container(settings: Settings | None = None) -> Container:
@@ -88,21 +127,33 @@ def create_container(settings: Settings | None = None) -> Container:
     """
     settings = Settings.from_env() if settings is None else settings
     if settings.database_url is not None:
-        raise ConfigurationError(
-            "a PostgreSQL database is configured, but this build only has the in-memory"
-            " catalogue; unset LIBRARY_DATABASE_URL/DATABASE_URL/POSTGRES_*/DB_HOST"
-        )
+        try:
+            migrations.yoyo_url(settings.database_url)
+        except ValueError as error:
+            raise ConfigurationError(str(error)) from error
     return Container(settings=settings)
 
 
 async def start(container: Container) -> None:
-    """Open what the adapters need and, with LIBRARY_DEMO, load the sample catalogue."""
+    """Open what the adapters need and, with LIBRARY_DEMO, load the sample catalogue.
+
+    The pool opens without waiting for PostgreSQL: an instance that starts while the database
+    is away serves 503s (and /readyz says why) until it answers, then recovers by itself.
+    """
     settings: Settings = container.settings()
+    if not settings.in_memory:
+        await container.postgres.pool().open(wait=False)
     if settings.demo:
         await load_sample_catalogue(
-            container.add_author(), container.add_book(), container.add_review()
+            container.catalogue(),
+            container.add_author(),
+            container.add_book(),
+            container.add_review(),
         )
 
 
 async def stop(container: Container) -> None:
     """Close what `start` opened."""
+    settings: Settings = container.settings()
+    if not settings.in_memory:
+        await container.postgres.pool().close()

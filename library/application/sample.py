@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from library.application.authors import AddAuthor, AuthorInput
 from library.application.books import AddBook, BookInput
+from library.application.ports import BookFilter, Catalogue
 from library.application.reviews import AddReview, ReviewInput
 
 _AUTHORS = [
@@ -127,9 +128,15 @@ _REVIEWS = [
 
 
 async def load_sample_catalogue(
-    add_author: AddAuthor, add_book: AddBook, add_review: AddReview
+    catalogue: Catalogue, add_author: AddAuthor, add_book: AddBook, add_review: AddReview
 ) -> None:
-    """Add the sample authors, books and reviews through the ordinary use cases."""
+    """Add the sample authors, books and reviews through the ordinary use cases.
+
+    Does nothing when the catalogue already holds books, so that restarting a demo over
+    PostgreSQL does not add the sample twice.
+    """
+    if await catalogue.books(BookFilter(), after=None, offset=0, limit=1):
+        return
     author_ids = [
         (await add_author(AuthorInput(name=name, email=email))).id for name, email in _AUTHORS
     ]

@@ -14,5 +14,5 @@ from contract_backends import BACKENDS, Backend
 
 @pytest.fixture(params=sorted(BACKENDS))
 async def backend(request: pytest.FixtureRequest) -> AsyncIterator[Backend]:
-    async with BACKENDS[request.param]() as built:
+    async with BACKENDS[request.param](request) as built:
         yield built

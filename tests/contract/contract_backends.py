@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
+import pytest
 from attrs import define, field
 
 from library.adapters.memory import MemoryCatalogue, MemoryStore, MemoryUnitOfWork
+from library.adapters.postgres import PostgresCatalogue, PostgresUnitOfWork, create_pool
 from library.application.events import EventBus
 from library.application.ports import (
     BookFilter,
@@ -128,7 +130,7 @@ def review_data(reviewer: str, rating: int = 5, comment: str | None = None) -> R
 
 
 @asynccontextmanager
-async def memory_backend() -> AsyncIterator[Backend]:
+async def memory_backend(request: pytest.FixtureRequest) -> AsyncIterator[Backend]:
     store = MemoryStore()
     bus = EventBus()
 
@@ -138,6 +140,29 @@ async def memory_backend() -> AsyncIterator[Backend]:
     yield Backend("memory", unit_of_work, MemoryCatalogue(store), bus)
 
 
-BACKENDS: dict[str, Callable[[], AbstractAsyncContextManager[Backend]]] = {
+_EMPTY = "TRUNCATE reviews, book_authors, books, authors RESTART IDENTITY"
+
+
+@asynccontextmanager
+async def postgres_backend(request: pytest.FixtureRequest) -> AsyncIterator[Backend]:
+    """The PostgreSQL adapters over this run's database, emptied before each test."""
+    url: str = request.getfixturevalue("postgres_url")
+    pool = create_pool(url, min_size=1, max_size=4)
+    await pool.open(wait=True)
+    try:
+        async with pool.connection() as connection:
+            await connection.execute(_EMPTY)
+        bus = EventBus()
+
+        def unit_of_work() -> UnitOfWork:
+            return PostgresUnitOfWork(pool, bus)
+
+        yield Backend("postgres", unit_of_work, PostgresCatalogue(pool), bus)
+    finally:
+        await pool.close()
+
+
+BACKENDS: dict[str, Callable[[pytest.FixtureRequest], AbstractAsyncContextManager[Backend]]] = {
     "memory": memory_backend,
+    "postgres": postgres_backend,
 }

@@ -7,8 +7,9 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from library.application.errors import StorageUnavailable
 from library.config import ConfigurationError
-from library.entrypoints.cli import serve
+from library.entrypoints.cli import migrate, serve
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -17,6 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve.register(commands)
+    migrate.register(commands)
     return parser
 
 
@@ -25,6 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("yoyo").setLevel(logging.WARNING)  # it logs every statement at INFO
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -32,6 +35,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigurationError as error:
         print(f"library: configuration error: {error}", file=sys.stderr)
         return 2
+    except StorageUnavailable as error:
+        print(f"library: {error}", file=sys.stderr)
+        return 1
     return status
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import uvicorn
 
 from library.config import Settings
+from library.container import migrations
 
 log = logging.getLogger("library.serve")
 
@@ -28,6 +29,11 @@ def register(commands: Any) -> None:  # argparse's sub-parser action has no publ
     )
     parser.add_argument(
         "--demo", action="store_true", help="preload a small sample catalogue at start-up"
+    )
+    parser.add_argument(
+        "--migrate",
+        action="store_true",
+        help="apply pending database migrations before serving (PostgreSQL only)",
     )
     parser.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
@@ -53,6 +59,10 @@ def run(args: argparse.Namespace) -> int:
             "Data lives in memory and is lost when the server stops; set LIBRARY_DATABASE_URL="
             "postgresql://user:password@host:5432/dbname to keep it in PostgreSQL."
         )
+    elif args.migrate:
+        assert settings.database_url is not None  # not in memory
+        applied = migrations.apply(settings.database_url)
+        log.info("Applied %d migration(s)%s", len(applied), "".join(f" {m}" for m in applied))
     if args.demo:
         # Read by the app factory, which may run in worker processes of their own.
         os.environ["LIBRARY_DEMO"] = "1"

@@ -22,7 +22,7 @@ from library.domain.events import AuthorChanged, BookChanged, ReviewChanged
 
 
 async def _load_sample(app: App) -> None:
-    await load_sample_catalogue(app.add_author, app.add_book, app.add_review)
+    await load_sample_catalogue(app.catalogue, app.add_author, app.add_book, app.add_review)
 
 
 async def _walk(browse: BrowseBooks, params: BookListParams) -> list[list[str]]:
@@ -151,3 +151,11 @@ class TestShow:
         assert await ShowAuthor(app.catalogue)(author.id) == author
         book = await app.book("B")
         assert list(await ShowBookReviews(app.catalogue)(book.id)) == []
+
+
+async def test_the_sample_is_not_loaded_twice(app: App) -> None:
+    await _load_sample(app)
+    first = await BrowseBooks(app.catalogue)(BookListParams(limit="100"))
+    await _load_sample(app)
+    again = await BrowseBooks(app.catalogue)(BookListParams(limit="100"))
+    assert [book.id for book in again.items] == [book.id for book in first.items]

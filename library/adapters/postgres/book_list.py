@@ -1,0 +1,162 @@
+"""The SQL of `GET /books`: filters, search, sort and keyset, composed from fixed fragments.
+
+Every value travels as a named parameter; only fragments written here are joined into the
+statement. Sort keys are the expressions the indexes of migration 0001 are built on, so a
+single-field page is one index range scan: title compares `lower(title) COLLATE "C"`, and
+year compares coalesce(year, 10000) ascending or coalesce(year, 0) descending (books without
+a year last in both directions, with no OR the planner could not seek).
+"""
+
+from __future__ import annotations
+
+from attrs import frozen
+from psycopg import sql
+
+from library.application.ports import BookFilter, BookPosition, SortOrder
+
+# The columns of a book in lists, with its authors as one JSON array ordered by id.
+BOOK_COLUMNS = sql.SQL("""
+    b.id, b.title, b.year, b.book_isbn, b.genre_name, b.description,
+    coalesce((
+        SELECT json_agg(json_build_array(a.id, a.name, a.email) ORDER BY a.id)
+        FROM book_authors ba JOIN authors a ON a.id = ba.author_id
+        WHERE ba.book_id = b.id
+    ), '[]'::json)""")
+
+_SEARCH_TEXT = sql.SQL("library_unaccent(lower(%(q)s))")
+
+_MATCHES = sql.SQL("""(
+    b.search_vector @@ websearch_to_tsquery('english', library_unaccent(lower(%(q)s)))
+    OR library_unaccent(lower(b.title)) %% library_unaccent(lower(%(q)s))
+    OR b.id IN (
+        SELECT ba.book_id FROM book_authors ba JOIN authors a ON a.id = ba.author_id
+        WHERE library_unaccent(lower(a.name)) %% library_unaccent(lower(%(q)s))
+    )
+)""")
+
+# float8 throughout, so the value handed out in a cursor compares exactly when it comes back.
+_RELEVANCE = sql.SQL("""(
+    0.6::float8 * ts_rank(
+        b.search_vector, websearch_to_tsquery('english', library_unaccent(lower(%(q)s)))
+    )::float8
+    + 0.25::float8 * similarity(
+        library_unaccent(lower(b.title)), library_unaccent(lower(%(q)s))
+    )::float8
+    + 0.15::float8 * coalesce((
+        SELECT max(similarity(library_unaccent(lower(a.name)), library_unaccent(lower(%(q)s))))
+        FROM book_authors ba JOIN authors a ON a.id = ba.author_id
+        WHERE ba.book_id = b.id
+    ), 0)::float8
+)""")
+
+_FILTERS = {
+    "title": sql.SQL('lower(b.title) COLLATE "C" = lower(%(title)s) COLLATE "C"'),
+    "isbn": sql.SQL("b.book_isbn = %(isbn)s"),
+    "author_id": sql.SQL(
+        "b.id IN (SELECT ba.book_id FROM book_authors ba WHERE ba.author_id = %(author_id)s)"
+    ),
+    "before": sql.SQL("b.year <= %(before)s"),
+    "after": sql.SQL("b.year >= %(after)s"),
+}
+
+_NO_YEAR_ASCENDING = 10000
+_NO_YEAR_DESCENDING = 0
+
+
+@frozen
+class Statement:
+    query: sql.Composed
+    params: dict[str, object]
+
+
+def _sort_key(order: SortOrder) -> sql.Composable:
+    """The expression a sort entry orders by, on the inner query's output columns."""
+    if order.field == "title":
+        return sql.SQL('lower(s.title) COLLATE "C"')
+    if order.field == "year":
+        fallback = _NO_YEAR_DESCENDING if order.descending else _NO_YEAR_ASCENDING
+        return sql.SQL("coalesce(s.year, {})").format(sql.Literal(fallback))
+    return sql.SQL("s.relevance")
+
+
+def _position_value(order: SortOrder, value: object, name: str) -> sql.Composable:
+    """The parameter a keyset bound compares with, transformed as its sort key is."""
+    if order.field == "title":
+        return sql.SQL('lower({}) COLLATE "C"').format(sql.Placeholder(name))
+    if order.field == "year":
+        fallback = _NO_YEAR_DESCENDING if order.descending else _NO_YEAR_ASCENDING
+        return sql.SQL("coalesce({}::integer, {})").format(
+            sql.Placeholder(name), sql.Literal(fallback)
+        )
+    return sql.SQL("{}::float8").format(sql.Placeholder(name))
+
+
+def _keyset(
+    sort: tuple[SortOrder, ...], position: BookPosition, params: dict[str, object]
+) -> sql.Composable:
+    """Rows strictly after `position` in (sort..., id ascending) order.
+
+    The leading `key >= bound` (or <=) conjunct is what lets the planner start the index
+    scan at the bound; the OR-expansion after it is exact.
+    """
+    keys: list[tuple[sql.Composable, sql.Composable, bool]] = []
+    for index, (order, value) in enumerate(zip(sort, position.values, strict=True)):
+        name = f"k{index}"
+        params[name] = value
+        keys.append((_sort_key(order), _position_value(order, value, name), order.descending))
+    params["k_id"] = position.book_id
+    keys.append((sql.SQL("s.id"), sql.Placeholder("k_id"), False))
+
+    alternatives: list[sql.Composable] = []
+    for index, (key, bound, descending) in enumerate(keys):
+        equal = [sql.SQL("{} = {}").format(k, b) for k, b, _ in keys[:index]]
+        after = sql.SQL("{} < {}" if descending else "{} > {}").format(key, bound)
+        alternatives.append(sql.SQL("({})").format(sql.SQL(" AND ").join([*equal, after])))
+    first_key, first_bound, first_descending = keys[0]
+    seek = sql.SQL("{} <= {}" if first_descending else "{} >= {}").format(first_key, first_bound)
+    return sql.SQL("{} AND ({})").format(seek, sql.SQL(" OR ").join(alternatives))
+
+
+def book_list(
+    query: BookFilter, *, after: BookPosition | None, offset: int, limit: int
+) -> Statement:
+    """The statement of one page of books for `query`."""
+    params: dict[str, object] = {"limit": limit, "offset": offset}
+    conditions: list[sql.Composable] = []
+    for name, fragment in _FILTERS.items():
+        value = getattr(query, name)
+        if value is not None:
+            params[name] = value
+            conditions.append(fragment)
+    relevance: sql.Composable = sql.SQL("NULL::float8")
+    if query.q is not None:
+        params["q"] = query.q
+        conditions.append(_MATCHES)
+        relevance = _RELEVANCE
+    inner_where = sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("TRUE")
+    outer_where: sql.Composable = sql.SQL("TRUE")
+    if after is not None:
+        outer_where = _keyset(query.sort, after, params)
+    order_by: list[sql.Composable] = [
+        sql.SQL("{} DESC" if order.descending else "{} ASC").format(_sort_key(order))
+        for order in query.sort
+    ]
+    order_by.append(sql.SQL("s.id ASC"))
+    statement = sql.SQL("""
+SELECT s.id, s.title, s.year, s.book_isbn, s.genre_name, s.description, s.authors, s.relevance
+FROM (
+    SELECT {columns} AS authors, {relevance} AS relevance
+    FROM books b
+    WHERE {inner_where}
+) s
+WHERE {outer_where}
+ORDER BY {order_by}
+LIMIT %(limit)s OFFSET %(offset)s
+""").format(
+        columns=BOOK_COLUMNS,
+        relevance=relevance,
+        inner_where=inner_where,
+        outer_where=outer_where,
+        order_by=sql.SQL(", ").join(order_by),
+    )
+    return Statement(statement, params)
