@@ -61,6 +61,19 @@ def database_url(env: Mapping[str, str]) -> str | None:
     return None
 
 
+def redis_url(env: Mapping[str, str]) -> str | None:
+    """The Redis URL: LIBRARY_REDIS_URL, else the original service's variables."""
+    for name in ("LIBRARY_REDIS_URL", "REDIS_URL"):
+        if env.get(name, "").strip():
+            return env[name].strip()
+    if env.get("REDIS_HOST", "").strip():
+        host = env["REDIS_HOST"].strip()
+        port = env.get("REDIS_PORT", "6379").strip() or "6379"
+        db = env.get("REDIS_DB", "0").strip() or "0"
+        return f"redis://{host}:{port}/{db}"
+    return None
+
+
 @frozen
 class Settings:
     """Everything the service reads from its environment."""
@@ -72,6 +85,12 @@ class Settings:
     pool_min_size: int = 2
     pool_max_size: int = 10
     pool_timeout: float = 3.0
+    redis_url: str | None = None
+    redis_cluster: bool = False
+    redis_timeout: float = 0.05
+    cache_ttl: float = 300.0
+    cache_fault_staleness: float = 5.0
+    cache_namespace: str = "library"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -91,8 +110,18 @@ class Settings:
             pool_min_size=_int(env, "LIBRARY_DB_POOL_MIN", 2, minimum=0),
             pool_max_size=_int(env, "LIBRARY_DB_POOL_MAX", 10, minimum=1),
             pool_timeout=_seconds(env, "LIBRARY_DB_POOL_TIMEOUT", 3.0, minimum=0.1),
+            redis_url=redis_url(env),
+            redis_cluster=_flag(env, "LIBRARY_REDIS_CLUSTER"),
+            redis_timeout=_seconds(env, "LIBRARY_REDIS_TIMEOUT", 0.05, minimum=0.001),
+            cache_ttl=_seconds(env, "LIBRARY_CACHE_TTL", 300.0, minimum=1),
+            cache_fault_staleness=_seconds(env, "LIBRARY_CACHE_FAULT_STALENESS", 5.0, minimum=0.1),
+            cache_namespace=env.get("LIBRARY_CACHE_NAMESPACE", "").strip() or "library",
         )
 
     @property
     def in_memory(self) -> bool:
         return self.database_url is None
+
+    @property
+    def cached(self) -> bool:
+        return self.redis_url is not None

@@ -17,6 +17,16 @@ from library.adapters.postgres import (
     create_pool,
     migrations,
 )
+from library.adapters.postgres.change_feed import CHANNEL, ChangeFeed
+from library.adapters.redis_cache import (
+    CachedCatalogue,
+    CacheInvalidator,
+    CacheKeys,
+    CircuitBreaker,
+    GenerationalCache,
+    RedisCheck,
+    create_client,
+)
 from library.application.authors import AddAuthor, RemoveAuthor, ReplaceAuthor, ReviseAuthor
 from library.application.books import (
     AddBook,
@@ -34,7 +44,7 @@ from library.application.catalogue import (
     ShowBookReviews,
     ShowReview,
 )
-from library.application.events import EventBus
+from library.application.events import DeliveryStatus, EventBus
 from library.application.health import CheckReadiness
 from library.application.reviews import AddReview, RemoveReview, ReviseReview
 from library.application.sample import load_sample_catalogue
@@ -58,6 +68,7 @@ class PostgresAdapters(containers.DeclarativeContainer):
 
     settings = providers.Dependency(instance_of=Settings)
     bus = providers.Dependency(instance_of=EventBus)
+    notify_channel: providers.Dependency[str | None] = providers.Dependency()
     pool = providers.Singleton(
         create_pool,
         url=settings.provided.database_url,
@@ -66,29 +77,104 @@ class PostgresAdapters(containers.DeclarativeContainer):
         statement_timeout_ms=settings.provided.statement_timeout_ms,
         connect_timeout=settings.provided.pool_timeout,
     )
-    unit_of_work = providers.Factory(PostgresUnitOfWork, pool=pool, bus=bus)
+    unit_of_work = providers.Factory(
+        PostgresUnitOfWork, pool=pool, bus=bus, notify_channel=notify_channel
+    )
     catalogue = providers.Singleton(PostgresCatalogue, pool=pool)
     checks = providers.List(providers.Singleton(PostgresCheck, pool=pool))
+
+
+class RedisAdapters(containers.DeclarativeContainer):
+    """The cache: client, generations, invalidation and its probe."""
+
+    settings = providers.Dependency(instance_of=Settings)
+    delivery = providers.Dependency(instance_of=DeliveryStatus)
+    client = providers.Singleton(
+        create_client,
+        url=settings.provided.redis_url,
+        cluster=settings.provided.redis_cluster,
+        timeout=settings.provided.redis_timeout,
+    )
+    keys = providers.Singleton(CacheKeys, namespace=settings.provided.cache_namespace)
+    cache = providers.Singleton(
+        GenerationalCache,
+        client=client,
+        keys=keys,
+        ttl=settings.provided.cache_ttl,
+        breaker=providers.Singleton(CircuitBreaker),
+        fault_staleness=settings.provided.cache_fault_staleness,
+        delivery=delivery,
+    )
+    invalidator = providers.Singleton(CacheInvalidator, cache=cache, keys=keys)
+    checks = providers.List(providers.Singleton(RedisCheck, cache=cache))
 
 
 def _storage(settings: Settings) -> str:
     return "memory" if settings.in_memory else "postgres"
 
 
+def _cache(settings: Settings) -> str:
+    return "redis" if settings.cached else "none"
+
+
+def _notify_channel(settings: Settings) -> str | None:
+    """Writers announce changes only when there are caches listening for them."""
+    return CHANNEL if settings.cached else None
+
+
+def _joined(*groups: list[object]) -> list[object]:
+    return [item for group in groups for item in group]
+
+
 class Container(containers.DeclarativeContainer):
     """Use cases over whichever adapters the settings chose."""
 
     settings = providers.Dependency(instance_of=Settings)
-    bus = providers.Singleton(EventBus)
     storage = providers.Callable(_storage, settings)
+    cache_kind = providers.Callable(_cache, settings)
+
+    # Whether other instances' changes reach this one (the change feed flips it).
+    delivery = providers.Singleton(DeliveryStatus)
+    redis = providers.Container(RedisAdapters, settings=settings, delivery=delivery)
+    bus = providers.Singleton(
+        EventBus,
+        subscribers=providers.Selector(
+            cache_kind, none=providers.List(), redis=providers.List(redis.invalidator)
+        ),
+    )
     memory = providers.Container(MemoryAdapters, bus=bus)
-    postgres = providers.Container(PostgresAdapters, settings=settings, bus=bus)
+    postgres = providers.Container(
+        PostgresAdapters,
+        settings=settings,
+        bus=bus,
+        notify_channel=providers.Callable(_notify_channel, settings),
+    )
+    change_feed = providers.Singleton(
+        ChangeFeed,
+        url=settings.provided.database_url,
+        deliver=redis.invalidator,
+        resync=redis.cache.provided.invalidate_all,
+        status=delivery,
+    )
 
     unit_of_work = providers.Selector(
         storage, memory=memory.unit_of_work, postgres=postgres.unit_of_work
     )
-    catalogue = providers.Selector(storage, memory=memory.catalogue, postgres=postgres.catalogue)
-    checks = providers.Selector(storage, memory=memory.checks, postgres=postgres.checks)
+    stored_catalogue = providers.Selector(
+        storage, memory=memory.catalogue, postgres=postgres.catalogue
+    )
+    catalogue = providers.Selector(
+        cache_kind,
+        none=stored_catalogue,
+        redis=providers.Singleton(
+            CachedCatalogue, inner=stored_catalogue, cache=redis.cache, keys=redis.keys
+        ),
+    )
+    checks = providers.Callable(
+        _joined,
+        providers.Selector(storage, memory=memory.checks, postgres=postgres.checks),
+        providers.Selector(cache_kind, none=providers.List(), redis=redis.checks),
+    )
 
     _uow = unit_of_work.provider
     _catalogue = catalogue
@@ -143,6 +229,8 @@ async def start(container: Container) -> None:
     settings: Settings = container.settings()
     if not settings.in_memory:
         await container.postgres.pool().open(wait=False)
+        if settings.cached:
+            await container.change_feed().start()
     if settings.demo:
         await load_sample_catalogue(
             container.catalogue(),
@@ -155,5 +243,9 @@ async def start(container: Container) -> None:
 async def stop(container: Container) -> None:
     """Close what `start` opened."""
     settings: Settings = container.settings()
+    if settings.cached:
+        if not settings.in_memory:
+            await container.change_feed().stop()
+        await container.redis.client().aclose()
     if not settings.in_memory:
         await container.postgres.pool().close()

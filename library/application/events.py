@@ -37,3 +37,14 @@ class EventBus:
                 await subscriber(events)
             except Exception:
                 log.exception("event subscriber %r failed", subscriber)
+
+
+class DeliveryStatus:
+    """Whether changes committed by other instances reach this one right now.
+
+    The listener that receives them sets `live`; the cache reads it to decide whether it may
+    trust entries of any age (live) or only those within its staleness bound.
+    """
+
+    def __init__(self, live: bool = True) -> None:
+        self.live = live

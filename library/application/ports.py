@@ -176,3 +176,16 @@ class DependencyCheck(Protocol):
 
     async def __call__(self) -> None:
         """Return when the dependency answers; raise when it does not."""
+
+
+class CacheObserver(Protocol):
+    """Counts what the cache did for each kind of read (for metrics)."""
+
+    def hit(self, kind: str) -> None: ...
+
+    def miss(self, kind: str) -> None: ...
+
+    def error(self, kind: str) -> None: ...
+
+    def bypass(self, kind: str) -> None:
+        """The cache was skipped (Redis known to be down, or staleness bound unmet)."""

@@ -8,6 +8,8 @@ the test.
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
@@ -16,6 +18,14 @@ from attrs import define, field
 
 from library.adapters.memory import MemoryCatalogue, MemoryStore, MemoryUnitOfWork
 from library.adapters.postgres import PostgresCatalogue, PostgresUnitOfWork, create_pool
+from library.adapters.redis_cache import (
+    CachedCatalogue,
+    CacheInvalidator,
+    CacheKeys,
+    CircuitBreaker,
+    GenerationalCache,
+    create_client,
+)
 from library.application.events import EventBus
 from library.application.ports import (
     BookFilter,
@@ -130,9 +140,11 @@ def review_data(reviewer: str, rating: int = 5, comment: str | None = None) -> R
 
 
 @asynccontextmanager
-async def memory_backend(request: pytest.FixtureRequest) -> AsyncIterator[Backend]:
+async def memory_backend(
+    request: pytest.FixtureRequest, bus: EventBus | None = None
+) -> AsyncIterator[Backend]:
     store = MemoryStore()
-    bus = EventBus()
+    bus = bus or EventBus()
 
     def unit_of_work() -> UnitOfWork:
         return MemoryUnitOfWork(store, bus)
@@ -144,7 +156,9 @@ _EMPTY = "TRUNCATE reviews, book_authors, books, authors RESTART IDENTITY"
 
 
 @asynccontextmanager
-async def postgres_backend(request: pytest.FixtureRequest) -> AsyncIterator[Backend]:
+async def postgres_backend(
+    request: pytest.FixtureRequest, bus: EventBus | None = None
+) -> AsyncIterator[Backend]:
     """The PostgreSQL adapters over this run's database, emptied before each test."""
     url: str = request.getfixturevalue("postgres_url")
     pool = create_pool(url, min_size=1, max_size=4)
@@ -152,7 +166,7 @@ async def postgres_backend(request: pytest.FixtureRequest) -> AsyncIterator[Back
     try:
         async with pool.connection() as connection:
             await connection.execute(_EMPTY)
-        bus = EventBus()
+        bus = bus or EventBus()
 
         def unit_of_work() -> UnitOfWork:
             return PostgresUnitOfWork(pool, bus)
@@ -162,7 +176,46 @@ async def postgres_backend(request: pytest.FixtureRequest) -> AsyncIterator[Back
         await pool.close()
 
 
+REDIS_URL = os.environ.get("LIBRARY_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+StorageBuilder = Callable[
+    [pytest.FixtureRequest, EventBus | None], AbstractAsyncContextManager[Backend]
+]
+
+
+@asynccontextmanager
+async def cached(request: pytest.FixtureRequest, storage: StorageBuilder) -> AsyncIterator[Backend]:
+    """A storage backend behind the Redis cache, under a key namespace of this test's own."""
+    keys = CacheKeys(namespace=f"test-{uuid.uuid4().hex[:12]}")
+    client = create_client(REDIS_URL, cluster=False, timeout=1.0)
+    cache = GenerationalCache(client, keys, ttl=60, breaker=CircuitBreaker())
+    bus = EventBus([CacheInvalidator(cache, keys)])
+    try:
+        async with storage(request, bus) as inner:
+            yield Backend(
+                f"redis-over-{inner.name}",
+                inner.unit_of_work,
+                CachedCatalogue(inner.catalogue, cache, keys),
+                bus,
+            )
+    finally:
+        async for key in client.scan_iter(match=f"{{{keys.namespace}}}:*"):
+            await client.delete(key)
+        await client.aclose()
+
+
+def redis_over_memory(request: pytest.FixtureRequest) -> AbstractAsyncContextManager[Backend]:
+    return cached(request, memory_backend)
+
+
+def redis_over_postgres(request: pytest.FixtureRequest) -> AbstractAsyncContextManager[Backend]:
+    return cached(request, postgres_backend)
+
+
 BACKENDS: dict[str, Callable[[pytest.FixtureRequest], AbstractAsyncContextManager[Backend]]] = {
     "memory": memory_backend,
     "postgres": postgres_backend,
+    "redis-over-memory": redis_over_memory,
+    "redis-over-postgres": redis_over_postgres,
 }

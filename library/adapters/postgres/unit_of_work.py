@@ -6,11 +6,12 @@ import logging
 from types import TracebackType
 
 import psycopg
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, sql
 from psycopg.rows import TupleRow
 
 from library.adapters.postgres.authors import PostgresAuthors
 from library.adapters.postgres.books import PostgresBooks
+from library.adapters.postgres.change_codec import payloads
 from library.adapters.postgres.errors import translated
 from library.adapters.postgres.pool import Pool
 from library.adapters.postgres.reviews import PostgresReviews
@@ -27,9 +28,10 @@ class PostgresUnitOfWork(UnitOfWorkBase):
     so reads outside units of work cost no BEGIN/COMMIT round trips.
     """
 
-    def __init__(self, pool: Pool, bus: EventBus) -> None:
+    def __init__(self, pool: Pool, bus: EventBus, notify_channel: str | None = None) -> None:
         super().__init__(bus)
         self._pool = pool
+        self._notify_channel = notify_channel
         self._connection: AsyncConnection[TupleRow] | None = None
 
     async def __aexit__(
@@ -61,7 +63,23 @@ class PostgresUnitOfWork(UnitOfWorkBase):
     async def _commit(self) -> None:
         assert self._connection is not None  # only called inside the block
         async with translated():
-            await self._connection.execute("COMMIT")
+            await self._connection.execute(self._commit_statement())
+
+    def _commit_statement(self) -> sql.Composed | str:
+        """COMMIT, preceded by NOTIFY of the events when other instances listen for them.
+
+        NOTIFY is delivered exactly when (and only if) the transaction commits, so listeners
+        hear of every committed change, even when this instance cannot reach Redis. Sent in
+        the same round trip as COMMIT (a simple query, so values are quoted client-side).
+        """
+        if self._notify_channel is None or not self._events:
+            return "COMMIT"
+        channel = sql.Identifier(self._notify_channel)
+        notifies = [
+            sql.SQL("NOTIFY {}, {};").format(channel, sql.Literal(payload.decode()))
+            for payload in payloads(self._events)
+        ]
+        return sql.SQL(" ").join([*notifies, sql.SQL("COMMIT")])
 
     async def _release(self) -> None:
         if self._connection is not None:

@@ -1,0 +1,88 @@
+"""Domain events as NOTIFY payloads (PostgreSQL caps a payload at 8,000 bytes)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import orjson
+
+from library.domain.events import (
+    AuthorChanged,
+    AuthorRemoved,
+    BookChanged,
+    BookRemoved,
+    DomainEvent,
+    ReviewChanged,
+)
+
+MAX_PAYLOAD = 7_900
+EVERYTHING = b'"*"'  # too much changed to list: every cached entry is suspect
+
+_BOOK_EVENTS: dict[str, type[BookChanged] | type[BookRemoved]] = {
+    "book": BookChanged,
+    "book-": BookRemoved,
+}
+_AUTHOR_EVENTS: dict[str, type[AuthorChanged] | type[AuthorRemoved]] = {
+    "author": AuthorChanged,
+    "author-": AuthorRemoved,
+}
+
+
+def _plain(event: DomainEvent) -> list[object]:
+    match event:
+        case BookChanged(book_id, author_ids):
+            return ["book", book_id, sorted(author_ids)]
+        case BookRemoved(book_id, author_ids):
+            return ["book-", book_id, sorted(author_ids)]
+        case AuthorChanged(author_id, book_ids):
+            return ["author", author_id, sorted(book_ids)]
+        case AuthorRemoved(author_id, book_ids):
+            return ["author-", author_id, sorted(book_ids)]
+        case ReviewChanged(book_id, review_id):
+            return ["review", book_id, review_id]
+    raise TypeError(f"not a domain event: {event!r}")
+
+
+def payloads(events: Sequence[DomainEvent]) -> Iterator[bytes]:
+    """Payloads of at most MAX_PAYLOAD bytes that together carry `events`."""
+    batch: list[bytes] = []
+    size = 2
+    for event in events:
+        item = orjson.dumps(_plain(event))
+        if len(item) + 2 > MAX_PAYLOAD:
+            yield EVERYTHING
+            continue
+        if size + len(item) + 1 > MAX_PAYLOAD:
+            yield b"[" + b",".join(batch) + b"]"
+            batch, size = [], 2
+        batch.append(item)
+        size += len(item) + 1
+    if batch:
+        yield b"[" + b",".join(batch) + b"]"
+
+
+def events_of(payload: str) -> list[DomainEvent] | None:
+    """The events in a payload; None when it says (or, garbled, means) "everything".
+
+    Raises nothing: a payload that cannot be read is treated as "everything changed".
+    """
+    try:
+        items = orjson.loads(payload)
+        if not isinstance(items, list):
+            return None
+        return [_event(item) for item in items]
+    except (orjson.JSONDecodeError, TypeError, ValueError):
+        return None
+
+
+def _event(item: object) -> DomainEvent:
+    if not isinstance(item, list) or len(item) != 3:
+        raise ValueError("not an event")
+    kind, subject, other = item
+    if kind in _BOOK_EVENTS:
+        return _BOOK_EVENTS[kind](int(subject), frozenset(int(i) for i in other))
+    if kind in _AUTHOR_EVENTS:
+        return _AUTHOR_EVENTS[kind](int(subject), frozenset(int(i) for i in other))
+    if kind == "review":
+        return ReviewChanged(int(subject), int(other))
+    raise ValueError(f"unknown event kind {kind!r}")

@@ -1,0 +1,19 @@
+"""A Redis cache in front of the read side: generation-checked, cluster-safe, fail-open."""
+
+from library.adapters.redis_cache.breaker import CircuitBreaker
+from library.adapters.redis_cache.catalogue import CachedCatalogue
+from library.adapters.redis_cache.client import create_client
+from library.adapters.redis_cache.health import RedisCheck
+from library.adapters.redis_cache.invalidation import CacheInvalidator
+from library.adapters.redis_cache.keys import CacheKeys
+from library.adapters.redis_cache.store import GenerationalCache
+
+__all__ = [
+    "CacheInvalidator",
+    "CacheKeys",
+    "CachedCatalogue",
+    "CircuitBreaker",
+    "GenerationalCache",
+    "RedisCheck",
+    "create_client",
+]

@@ -1,0 +1,126 @@
+"""The read side with a Redis cache in front: the same port as what it wraps."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+from library.adapters.redis_cache.codec import decode, encode
+from library.adapters.redis_cache.keys import CacheKeys
+from library.adapters.redis_cache.store import GenerationalCache
+from library.application.ports import AuthorFilter, BookFilter, BookPosition, Catalogue
+from library.application.read_models import (
+    AuthorView,
+    BookDetail,
+    BookHit,
+    BookSummary,
+    ReviewView,
+)
+
+T = TypeVar("T")
+
+
+class CachedCatalogue:
+    """Serve reads from Redis when a current entry exists, else from `inner`, then cache.
+
+    Correctness does not depend on Redis: every failure reads through to `inner`, and an
+    entry is only served while the generations it recorded are current.
+    """
+
+    def __init__(self, inner: Catalogue, cache: GenerationalCache, keys: CacheKeys) -> None:
+        self._inner = inner
+        self._cache = cache
+        self._keys = keys
+
+    async def _read(
+        self,
+        kind: str,
+        key: str,
+        dependencies: Sequence[str],
+        load: Callable[[], Awaitable[T | None]],
+        model: Any,  # a read model class or a generic alias of one, as cattrs takes them
+    ) -> T | None:
+        found = await self._cache.lookup(kind, key, dependencies)
+        if found.value is not None:
+            try:
+                decoded: T = decode(found.value, model)
+                return decoded
+            except ValueError:
+                self._cache_error(kind)
+        result = await load()
+        if result is not None and found.generations is not None:
+            await self._cache.store(kind, key, dependencies, found.generations, encode(result))
+        return result
+
+    def _cache_error(self, kind: str) -> None:
+        # A garbled entry is a miss; the store that follows overwrites it.
+        self._cache.observer.error(kind)
+
+    async def book(self, book_id: int) -> BookDetail | None:
+        keys = self._keys
+        return await self._read(
+            "book",
+            keys.book(book_id),
+            [keys.book_generation(book_id), keys.all_authors],
+            lambda: self._inner.book(book_id),
+            BookDetail,
+        )
+
+    async def book_reviews(self, book_id: int) -> Sequence[ReviewView] | None:
+        keys = self._keys
+        return await self._read(
+            "book_reviews",
+            keys.book_reviews(book_id),
+            [keys.book_generation(book_id)],
+            lambda: self._inner.book_reviews(book_id),
+            list[ReviewView],
+        )
+
+    async def review(self, review_id: int) -> ReviewView | None:
+        # Not cached: deleting a book removes its reviews without naming them, and a single
+        # review is read too rarely to be worth a dependency on its book.
+        return await self._inner.review(review_id)
+
+    async def author(self, author_id: int) -> AuthorView | None:
+        keys = self._keys
+        return await self._read(
+            "author",
+            keys.author(author_id),
+            [keys.author_generation(author_id)],
+            lambda: self._inner.author(author_id),
+            AuthorView,
+        )
+
+    async def author_books(self, author_id: int) -> Sequence[BookSummary] | None:
+        keys = self._keys
+        return await self._read(
+            "author_books",
+            keys.author_books(author_id),
+            [keys.author_generation(author_id), keys.all_books],
+            lambda: self._inner.author_books(author_id),
+            list[BookSummary],
+        )
+
+    async def books(
+        self, query: BookFilter, *, after: BookPosition | None, offset: int, limit: int
+    ) -> Sequence[BookHit]:
+        keys = self._keys
+        result = await self._read(
+            "book_list",
+            keys.book_list(repr((query, after, offset, limit))),
+            [keys.all_books, keys.all_authors],
+            lambda: self._inner.books(query, after=after, offset=offset, limit=limit),
+            list[BookHit],
+        )
+        return [] if result is None else result
+
+    async def authors(self, query: AuthorFilter) -> Sequence[AuthorView]:
+        keys = self._keys
+        result = await self._read(
+            "author_list",
+            keys.author_list(repr(query)),
+            [keys.all_authors],
+            lambda: self._inner.authors(query),
+            list[AuthorView],
+        )
+        return [] if result is None else result
