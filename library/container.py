@@ -10,6 +10,7 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from library.adapters.memory import MemoryCatalogue, MemoryStore, MemoryUnitOfWork
+from library.adapters.memory.importer import MemoryImporter
 from library.adapters.postgres import (
     PostgresCatalogue,
     PostgresCheck,
@@ -18,6 +19,7 @@ from library.adapters.postgres import (
     migrations,
 )
 from library.adapters.postgres.change_feed import CHANNEL, ChangeFeed
+from library.adapters.postgres.importer import PostgresImporter
 from library.adapters.redis_cache import (
     CachedCatalogue,
     CacheInvalidator,
@@ -44,6 +46,7 @@ from library.application.catalogue import (
     ShowBookReviews,
     ShowReview,
 )
+from library.application.catalogue_import import ImportCatalogue
 from library.application.events import DeliveryStatus, EventBus
 from library.application.health import CheckReadiness
 from library.application.reviews import AddReview, RemoveReview, ReviseReview
@@ -60,6 +63,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
     store = providers.Singleton(MemoryStore)
     unit_of_work = providers.Factory(MemoryUnitOfWork, store=store, bus=bus)
     catalogue = providers.Singleton(MemoryCatalogue, store=store)
+    importer = providers.Singleton(MemoryImporter, store=store)
     checks = providers.List()
 
 
@@ -81,6 +85,7 @@ class PostgresAdapters(containers.DeclarativeContainer):
         PostgresUnitOfWork, pool=pool, bus=bus, notify_channel=notify_channel
     )
     catalogue = providers.Singleton(PostgresCatalogue, pool=pool)
+    importer = providers.Singleton(PostgresImporter, pool=pool)
     checks = providers.List(providers.Singleton(PostgresCheck, pool=pool))
 
 
@@ -203,6 +208,12 @@ class Container(containers.DeclarativeContainer):
     show_author_books = providers.Singleton(ShowAuthorBooks, catalogue=_catalogue)
 
     check_readiness = providers.Singleton(CheckReadiness, checks=checks)
+
+    import_catalogue = providers.Singleton(
+        ImportCatalogue,
+        importer=providers.Selector(storage, memory=memory.importer, postgres=postgres.importer),
+        bus=bus,
+    )
 
 
 def create_container(settings: Settings | None = None) -> Container:

@@ -189,3 +189,26 @@ class CacheObserver(Protocol):
 
     def bypass(self, kind: str) -> None:
         """The cache was skipped (Redis known to be down, or staleness bound unmet)."""
+
+
+@frozen
+class ImportedBook:
+    """A book of a bulk import, its authors given by id."""
+
+    data: BookData
+    author_ids: tuple[int, ...]
+
+
+class CatalogueImporter(Protocol):
+    """Bulk writes for imports: set-based, idempotent, no per-record round trips.
+
+    Identity (what makes a re-run of the same file add nothing): an author is the same when
+    name and email match case-insensitively; a book is the same when its ISBN matches, or,
+    without an ISBN, when its title (case-insensitively) and its set of authors match.
+    """
+
+    async def import_authors(self, authors: Sequence[AuthorData]) -> list[int]:
+        """Add the authors that do not exist yet; return every author's id, in order."""
+
+    async def import_books(self, books: Sequence[ImportedBook]) -> int:
+        """Add, in one transaction, the books that do not exist yet; return how many."""

@@ -41,4 +41,11 @@ class ReviewChanged:
     review_id: int
 
 
-DomainEvent = BookChanged | BookRemoved | AuthorChanged | AuthorRemoved | ReviewChanged
+@frozen
+class CatalogueImported:
+    """A bulk import added books, authors and links: every cached page may be stale."""
+
+
+DomainEvent = (
+    BookChanged | BookRemoved | AuthorChanged | AuthorRemoved | ReviewChanged | CatalogueImported
+)

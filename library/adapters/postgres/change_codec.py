@@ -11,6 +11,7 @@ from library.domain.events import (
     AuthorRemoved,
     BookChanged,
     BookRemoved,
+    CatalogueImported,
     DomainEvent,
     ReviewChanged,
 )
@@ -40,6 +41,8 @@ def _plain(event: DomainEvent) -> list[object]:
             return ["author-", author_id, sorted(book_ids)]
         case ReviewChanged(book_id, review_id):
             return ["review", book_id, review_id]
+        case CatalogueImported():
+            return ["*", 0, 0]
     raise TypeError(f"not a domain event: {event!r}")
 
 
@@ -85,4 +88,6 @@ def _event(item: object) -> DomainEvent:
         return _AUTHOR_EVENTS[kind](int(subject), frozenset(int(i) for i in other))
     if kind == "review":
         return ReviewChanged(int(subject), int(other))
+    if kind == "*":
+        return CatalogueImported()
     raise ValueError(f"unknown event kind {kind!r}")

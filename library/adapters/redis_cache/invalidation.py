@@ -11,6 +11,7 @@ from library.domain.events import (
     AuthorRemoved,
     BookChanged,
     BookRemoved,
+    CatalogueImported,
     DomainEvent,
     ReviewChanged,
 )
@@ -33,6 +34,8 @@ def stale_generations(keys: CacheKeys, events: Sequence[DomainEvent]) -> list[st
                     touched[keys.book_generation(book_id)] = None
             case ReviewChanged(book_id, _):
                 touched[keys.book_generation(book_id)] = None
+            case CatalogueImported():
+                touched[keys.epoch] = None
     return list(touched)
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from library.application.errors import StorageUnavailable
 from library.config import ConfigurationError
-from library.entrypoints.cli import migrate, serve
+from library.entrypoints.cli import migrate, seed, serve
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -19,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve.register(commands)
     migrate.register(commands)
+    seed.register(commands)
     return parser
 
 

@@ -1,0 +1,113 @@
+"""`library seed generate | load`: a synthetic catalogue, and bulk loading a catalogue file."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from library.application.catalogue_import import ImportRefused, ImportReport
+from library.config import Settings
+from library.container import create_container, start, stop
+from library.entrypoints.cli.catalogue_generator import generate_catalogue
+
+
+def register(commands: Any) -> None:  # argparse's sub-parser action has no public type
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "seed", help="generate or load catalogue data", description="Catalogue data."
+    )
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    make = actions.add_parser("generate", help="write a deterministic synthetic catalogue")
+    make.add_argument("--books", type=int, default=50_000)
+    make.add_argument("--authors", type=int, default=116)
+    make.add_argument("--seed", type=int, default=1)
+    make.add_argument("--out", type=Path, default=Path("data_feeding.txt"))
+    make.set_defaults(run=generate)
+
+    load = actions.add_parser("load", help="bulk-load a catalogue file into the database")
+    load.add_argument("file", type=Path)
+    load.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="skip invalid book records (default: refuse the whole file, writing nothing)",
+    )
+    load.set_defaults(run=load_file)
+
+
+def generate(args: argparse.Namespace) -> int:
+    if args.books < 0 or args.authors < 1:
+        print("library seed generate: --books >= 0 and --authors >= 1", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    catalogue = generate_catalogue(args.books, args.authors, args.seed)
+    args.out.write_bytes(orjson.dumps(catalogue))
+    print(
+        f"wrote {args.books} books by {args.authors} authors to {args.out}"
+        f" in {time.perf_counter() - started:.1f} s"
+    )
+    return 0
+
+
+def _progress(done: int, total: int) -> None:
+    width = 30
+    filled = width * done // max(total, 1)
+    print(
+        f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} books",
+        end="",
+        file=sys.stderr,
+    )
+    if done >= total:
+        print(file=sys.stderr)
+
+
+def load_file(args: argparse.Namespace) -> int:
+    try:
+        document = orjson.loads(args.file.read_bytes())
+    except OSError as error:
+        print(f"library seed load: cannot read {args.file}: {error}", file=sys.stderr)
+        return 2
+    except orjson.JSONDecodeError as error:
+        print(f"library seed load: {args.file} is not JSON: {error}", file=sys.stderr)
+        return 2
+    settings = Settings.from_env()
+    if settings.in_memory:
+        print(
+            "library seed load: no database configured; the data would vanish with this"
+            " process. Set LIBRARY_DATABASE_URL.",
+            file=sys.stderr,
+        )
+        return 2
+    started = time.perf_counter()
+    try:
+        report = asyncio.run(_load(settings, document, args.skip_invalid))
+    except ImportRefused as refused:
+        for record in refused.errors[:50]:
+            print(f"  {record.position}: {record.reason}", file=sys.stderr)
+        print(f"library seed load: {refused}", file=sys.stderr)
+        return 1
+    elapsed = time.perf_counter() - started
+    for skipped in report.skipped[:50]:
+        print(f"  skipped {skipped.position}: {skipped.reason}", file=sys.stderr)
+    print(
+        f"loaded {args.file}: {report.books_added} new of {report.books_in_file} books"
+        f" ({len(report.skipped)} skipped), {report.authors_in_file} authors, in {elapsed:.1f} s"
+    )
+    return 0
+
+
+async def _load(settings: Settings, document: object, skip_invalid: bool) -> ImportReport:
+    container = create_container(settings)
+    await start(container)
+    try:
+        await container.postgres.pool().wait(timeout=settings.pool_timeout * 3)
+        return await container.import_catalogue()(
+            document, skip_invalid=skip_invalid, progress=_progress
+        )
+    finally:
+        await stop(container)
