@@ -10,6 +10,7 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from library.adapters.memory import MemoryCatalogue, MemoryStore, MemoryUnitOfWork
+from library.adapters.memory.idempotency import MemoryIdempotencyStore
 from library.adapters.memory.importer import MemoryImporter
 from library.adapters.postgres import (
     PostgresCatalogue,
@@ -19,6 +20,7 @@ from library.adapters.postgres import (
     migrations,
 )
 from library.adapters.postgres.change_feed import CHANNEL, ChangeFeed
+from library.adapters.postgres.idempotency import PostgresIdempotencyStore
 from library.adapters.postgres.importer import PostgresImporter
 from library.adapters.redis_cache import (
     CachedCatalogue,
@@ -47,6 +49,7 @@ from library.application.catalogue import (
     ShowReview,
 )
 from library.application.catalogue_import import ImportCatalogue
+from library.application.idempotency import ProcessOnce
 from library.application.events import DeliveryStatus, EventBus
 from library.application.health import CheckReadiness
 from library.application.reviews import AddReview, RemoveReview, ReviseReview
@@ -64,6 +67,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
     unit_of_work = providers.Factory(MemoryUnitOfWork, store=store, bus=bus)
     catalogue = providers.Singleton(MemoryCatalogue, store=store)
     importer = providers.Singleton(MemoryImporter, store=store)
+    idempotency = providers.Singleton(MemoryIdempotencyStore)
     checks = providers.List()
 
 
@@ -86,6 +90,7 @@ class PostgresAdapters(containers.DeclarativeContainer):
     )
     catalogue = providers.Singleton(PostgresCatalogue, pool=pool)
     importer = providers.Singleton(PostgresImporter, pool=pool)
+    idempotency = providers.Singleton(PostgresIdempotencyStore, pool=pool)
     checks = providers.List(providers.Singleton(PostgresCheck, pool=pool))
 
 
@@ -209,6 +214,10 @@ class Container(containers.DeclarativeContainer):
 
     check_readiness = providers.Singleton(CheckReadiness, checks=checks)
 
+    process_once = providers.Singleton(
+        ProcessOnce,
+        store=providers.Selector(storage, memory=memory.idempotency, postgres=postgres.idempotency),
+    )
     import_catalogue = providers.Singleton(
         ImportCatalogue,
         importer=providers.Selector(storage, memory=memory.importer, postgres=postgres.importer),
