@@ -125,7 +125,9 @@ def generate_catalogue(books: int = 50_000, authors: int = 116, seed: int = 1) -
                     f"In {rng.choice(_PLACES)}, {rng.choice(_WHO)} {rng.choice(_VERBS)}"
                     f" the {rng.choice(_ADJECTIVES).lower()} {rng.choice(_NOUNS).lower()}."
                 ),
-                "author_ids": sorted(rng.sample(range(1, authors + 1), rng.randint(1, 3)))
+                "author_ids": sorted(
+                    rng.sample(range(1, authors + 1), min(rng.randint(1, 3), authors))
+                )
                 if authors
                 else [],
             }

@@ -1,4 +1,4 @@
-"""`library seed generate | load`: a synthetic catalogue, and bulk loading a catalogue file."""
+"""`library seed generate | load | http`: make a catalogue file, bulk-load it, or feed it."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import orjson
 
 from library.application.catalogue_import import ImportRefused, ImportReport
 from library.config import Settings
 from library.container import create_container, start, stop
 from library.entrypoints.cli.catalogue_generator import generate_catalogue
+from library.entrypoints.cli.http_seeder import HttpSeeder, SeedFailed, SeedSummary, file_digest
 
 
 def register(commands: Any) -> None:  # argparse's sub-parser action has no public type
@@ -38,6 +40,13 @@ def register(commands: Any) -> None:  # argparse's sub-parser action has no publ
         help="skip invalid book records (default: refuse the whole file, writing nothing)",
     )
     load.set_defaults(run=load_file)
+
+    feed = actions.add_parser("http", help="feed a catalogue file to a running service over HTTP")
+    feed.add_argument("file", type=Path)
+    feed.add_argument("--base-url", required=True, help="e.g. http://127.0.0.1:8000")
+    feed.add_argument("--concurrency", type=int, default=10)
+    feed.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
+    feed.set_defaults(run=feed_http)
 
 
 def generate(args: argparse.Namespace) -> int:
@@ -111,3 +120,42 @@ async def _load(settings: Settings, document: object, skip_invalid: bool) -> Imp
         )
     finally:
         await stop(container)
+
+
+def feed_http(args: argparse.Namespace) -> int:
+    try:
+        raw = args.file.read_bytes()
+        document = orjson.loads(raw)
+    except (OSError, orjson.JSONDecodeError) as error:
+        print(f"library seed http: cannot read {args.file}: {error}", file=sys.stderr)
+        return 2
+    if not isinstance(document, dict) or args.concurrency < 1:
+        print("library seed http: the file must hold a JSON object", file=sys.stderr)
+        return 2
+    try:
+        summary = asyncio.run(_feed(args, document, file_digest(raw)))
+    except SeedFailed as error:
+        print(f"library seed http: {error}", file=sys.stderr)
+        return 1
+    for failure in summary.failures[:20]:
+        print(f"  failed {failure}", file=sys.stderr)
+    print(
+        f"created {summary.authors_created} authors and {summary.books_created} books,"
+        f" {summary.failed} failed, in {summary.seconds:.1f} s"
+        f" ({summary.books_per_second:.0f} books/s)"
+    )
+    return 0 if summary.failed == 0 else 1
+
+
+async def _feed(args: argparse.Namespace, document: dict[str, Any], digest: str) -> SeedSummary:
+    limits = httpx.Limits(max_connections=args.concurrency)
+    async with httpx.AsyncClient(
+        base_url=args.base_url, timeout=args.timeout, limits=limits
+    ) as client:
+        seeder = HttpSeeder(
+            client,
+            key_prefix=f"seed-{digest}",
+            concurrency=args.concurrency,
+            progress=_progress,
+        )
+        return await seeder.seed(document)
