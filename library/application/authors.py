@@ -2,35 +2,58 @@
 
 from __future__ import annotations
 
-from attrs import Factory, frozen
+from attrs import field, frozen
 
 from library.application.changes import UNSET, UnsetType
+from library.application.field_docs import FieldDoc, described
 from library.application.ports import UnitOfWork, UnitOfWorkFactory
 from library.application.read_models import AuthorView
 from library.application.references import check_ids, require_existing
 from library.application.retries import retry_on_conflict
-from library.domain.authors import Author, AuthorData, AuthorName, Email
+from library.domain.authors import (
+    EMAIL_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    Author,
+    AuthorData,
+    AuthorName,
+    Email,
+)
 from library.domain.errors import NotFound
 from library.domain.events import AuthorChanged, AuthorRemoved
+from library.domain.ids import MAX_ID
 from library.domain.validation import Fields
+
+_NAME = described(
+    f"1 to {NAME_MAX_LENGTH} characters after trimming surrounding white space",
+    min_length=1,
+    max_length=NAME_MAX_LENGTH,
+)
+_EMAIL = described(
+    f"An address of the form local@domain.tld, at most {EMAIL_MAX_LENGTH} characters;"
+    " empty means none",
+    max_length=EMAIL_MAX_LENGTH,
+)
+_BOOK_IDS = described(
+    "Ids of existing books; replaces the author's list", item=FieldDoc(minimum=1, maximum=MAX_ID)
+)
 
 
 @frozen
 class AuthorInput:
     """A whole author as a client sends it (POST and PUT)."""
 
-    name: str
-    email: str | None = None
-    book_ids: list[int] = Factory(list)
+    name: str = field(metadata=_NAME)
+    email: str | None = field(default=None, metadata=_EMAIL)
+    book_ids: list[int] = field(factory=list, metadata=_BOOK_IDS)
 
 
 @frozen
 class AuthorChanges:
     """Some fields of an author (PATCH); `book_ids` when given replaces the list."""
 
-    name: str | UnsetType = UNSET
-    email: str | UnsetType | None = UNSET
-    book_ids: list[int] | UnsetType = UNSET
+    name: str | UnsetType = field(default=UNSET, metadata=_NAME)
+    email: str | UnsetType | None = field(default=UNSET, metadata=_EMAIL)
+    book_ids: list[int] | UnsetType = field(default=UNSET, metadata=_BOOK_IDS)
 
 
 def author_view(author: Author) -> AuthorView:

@@ -2,40 +2,79 @@
 
 from __future__ import annotations
 
-from attrs import Factory, frozen
+from attrs import field, frozen
 
 from library.application.changes import UNSET, UnsetType, given
+from library.application.field_docs import FIELD_DOC, FieldDoc, described
 from library.application.ports import Catalogue, UnitOfWork, UnitOfWorkFactory
 from library.application.read_models import BookDetail
 from library.application.references import check_ids, require_existing
 from library.application.retries import retry_on_conflict
-from library.domain.books import Book, BookData, Description, Genre, Isbn, Title, Year
+from library.domain.books import (
+    DESCRIPTION_MAX_LENGTH,
+    GENRE_MAX_LENGTH,
+    ISBN_TEXT,
+    TITLE_MAX_LENGTH,
+    YEAR_MAX,
+    YEAR_MIN,
+    Book,
+    BookData,
+    Description,
+    Genre,
+    Isbn,
+    Title,
+    Year,
+)
 from library.domain.errors import NotFound
 from library.domain.events import BookChanged, BookRemoved
+from library.domain.ids import MAX_ID
 from library.domain.validation import Fields
+
+_TITLE = described(
+    f"1 to {TITLE_MAX_LENGTH} characters after trimming surrounding white space",
+    min_length=1,
+    max_length=TITLE_MAX_LENGTH,
+)
+_YEAR = described(f"A year from {YEAR_MIN} to {YEAR_MAX}", minimum=YEAR_MIN, maximum=YEAR_MAX)
+_ISBN = described(
+    "An ISBN-10 or ISBN-13, hyphens and spaces allowed; stored without them, a final x"
+    " upper-cased (the check digit is not enforced); empty means none",
+    pattern=ISBN_TEXT,
+)
+_GENRE = described(
+    f"At most {GENRE_MAX_LENGTH} characters; empty means none", max_length=GENRE_MAX_LENGTH
+)
+_DESCRIPTION = described(
+    f"At most {DESCRIPTION_MAX_LENGTH:,} characters; empty means none",
+    max_length=DESCRIPTION_MAX_LENGTH,
+)
+AUTHOR_IDS = FieldDoc(
+    description="Ids of existing authors (duplicates are ignored)",
+    item=FieldDoc(minimum=1, maximum=MAX_ID),
+)
 
 
 @frozen
 class BookInput:
     """A whole book as a client sends it (POST and PUT)."""
 
-    title: str
-    year: int | None = None
-    book_isbn: str | None = None
-    genre_name: str | None = None
-    description: str | None = None
-    author_ids: list[int] = Factory(list)
+    title: str = field(metadata=_TITLE)
+    year: int | None = field(default=None, metadata=_YEAR)
+    book_isbn: str | None = field(default=None, metadata=_ISBN)
+    genre_name: str | None = field(default=None, metadata=_GENRE)
+    description: str | None = field(default=None, metadata=_DESCRIPTION)
+    author_ids: list[int] = field(factory=list, metadata={FIELD_DOC: AUTHOR_IDS})
 
 
 @frozen
 class BookChanges:
     """Some fields of a book (PATCH): absent fields keep their value, null clears them."""
 
-    title: str | UnsetType = UNSET
-    year: int | UnsetType | None = UNSET
-    book_isbn: str | UnsetType | None = UNSET
-    genre_name: str | UnsetType | None = UNSET
-    description: str | UnsetType | None = UNSET
+    title: str | UnsetType = field(default=UNSET, metadata=_TITLE)
+    year: int | UnsetType | None = field(default=UNSET, metadata=_YEAR)
+    book_isbn: str | UnsetType | None = field(default=UNSET, metadata=_ISBN)
+    genre_name: str | UnsetType | None = field(default=UNSET, metadata=_GENRE)
+    description: str | UnsetType | None = field(default=UNSET, metadata=_DESCRIPTION)
 
 
 def _year(raw: int | None) -> Year | None:

@@ -13,6 +13,14 @@ from attrs import frozen
 
 from library.application.cursors import decode_cursor, encode_cursor, position_of
 from library.application.errors import InvalidQuery
+from library.application.list_params import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    MAX_SEARCH_LENGTH,
+    SORT_FIELDS,
+    AuthorListParams,
+    BookListParams,
+)
 from library.application.ports import (
     AuthorFilter,
     BookFilter,
@@ -33,38 +41,7 @@ from library.domain.errors import InvalidValue, NotFound
 from library.domain.ids import MAX_ID
 from library.domain.validation import Fields
 
-MAX_LIMIT = 100
-DEFAULT_LIMIT = 20
-MAX_SEARCH_LENGTH = 500
 _INTEGER = re.compile(r"-?[0-9]{1,20}")  # longer cannot be in range; int() of 4300+ digits raises
-_SORT_FIELDS: tuple[SortField, ...] = ("title", "year", "similarity")
-
-
-@frozen
-class BookListParams:
-    """`GET /books` parameters as given; None (or empty) means absent."""
-
-    q: str | None = None
-    title: str | None = None
-    isbn: str | None = None
-    author_id: str | None = None
-    before: str | None = None
-    after: str | None = None
-    limit: str | None = None
-    offset: str | None = None
-    cursor: str | None = None
-    sort: tuple[str, ...] = ()
-
-
-@frozen
-class AuthorListParams:
-    """`GET /authors` parameters as given; None (or empty) means absent."""
-
-    q: str | None = None
-    name: str | None = None
-    email: str | None = None
-    limit: str | None = None
-    offset: str | None = None
 
 
 def _integer(raw: str, low: int, high: int) -> int:
@@ -98,13 +75,13 @@ def _sort(specs: Sequence[str]) -> tuple[SortOrder, ...]:
     orders: list[SortOrder] = []
     for spec in specs:
         name, colon, direction = spec.strip().lower().partition(":")
-        if name not in _SORT_FIELDS:
+        if name not in SORT_FIELDS:
             raise InvalidValue(f"{spec!r}: field must be one of title, year, similarity")
         if direction not in ("asc", "desc") and (colon or direction):
             raise InvalidValue(f"{spec!r}: direction must be asc or desc")
         if any(order.field == name for order in orders):
             raise InvalidValue(f"{spec!r}: {name} is given more than once")
-        field: SortField = name  # checked against _SORT_FIELDS above
+        field: SortField = name  # checked against SORT_FIELDS above
         descending = direction == "desc" or (direction == "" and field == "similarity")
         orders.append(SortOrder(field, descending))
     return tuple(orders)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from typing import Literal
 
 from attrs import frozen
 
@@ -15,7 +16,7 @@ CHECK_TIMEOUT = 2.0
 @frozen
 class DependencyStatus:
     name: str
-    status: str  # "ok", "degraded" (a non-critical dependency failed) or "down"
+    status: Literal["ok", "degraded", "down"]  # degraded: a non-critical dependency failed
     detail: str | None = None
 
 

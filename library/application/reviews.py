@@ -2,31 +2,56 @@
 
 from __future__ import annotations
 
-from attrs import frozen
+from attrs import field, frozen
 
 from library.application.changes import UNSET, UnsetType, given
+from library.application.field_docs import described
 from library.application.ports import UnitOfWork, UnitOfWorkFactory
 from library.application.read_models import ReviewView
 from library.application.retries import retry_on_conflict
 from library.domain.errors import NotFound
 from library.domain.events import ReviewChanged
-from library.domain.reviews import Comment, Rating, Review, ReviewData, ReviewerName
+from library.domain.reviews import (
+    COMMENT_MAX_LENGTH,
+    RATING_MAX,
+    RATING_MIN,
+    REVIEWER_NAME_MAX_LENGTH,
+    Comment,
+    Rating,
+    Review,
+    ReviewData,
+    ReviewerName,
+)
 from library.domain.validation import Fields
+
+_REVIEWER_NAME = described(
+    f"1 to {REVIEWER_NAME_MAX_LENGTH} characters after trimming; one review per reviewer and"
+    " book, names compared"
+    " case-insensitively",
+    min_length=1,
+    max_length=REVIEWER_NAME_MAX_LENGTH,
+)
+_RATING = described(
+    f"An integer from {RATING_MIN} to {RATING_MAX}", minimum=RATING_MIN, maximum=RATING_MAX
+)
+_COMMENT = described(
+    f"At most {COMMENT_MAX_LENGTH:,} characters; empty means none", max_length=COMMENT_MAX_LENGTH
+)
 
 
 @frozen
 class ReviewInput:
-    reviewer_name: str
-    rating: int
-    comment: str | None = None
+    reviewer_name: str = field(metadata=_REVIEWER_NAME)
+    rating: int = field(metadata=_RATING)
+    comment: str | None = field(default=None, metadata=_COMMENT)
 
 
 @frozen
 class ReviewChanges:
     """A review's rating and comment (PATCH); the reviewer cannot change."""
 
-    rating: int | UnsetType = UNSET
-    comment: str | UnsetType | None = UNSET
+    rating: int | UnsetType = field(default=UNSET, metadata=_RATING)
+    comment: str | UnsetType | None = field(default=UNSET, metadata=_COMMENT)
 
 
 def review_view(review: Review) -> ReviewView:

@@ -13,9 +13,12 @@ from library.domain.text import clean_text, required_text
 # local@domain.tld: no white space, exactly one @, a dot inside the domain part.
 _EMAIL = re.compile(r"[^@\s]+@(?:[^@\s.]+\.)+[^@\s.]+")
 
+NAME_MAX_LENGTH = 200
+EMAIL_MAX_LENGTH = 254
+
 
 def _author_name(raw: str) -> str:
-    return required_text(raw, max_length=200)
+    return required_text(raw, max_length=NAME_MAX_LENGTH)
 
 
 @frozen
@@ -32,8 +35,8 @@ class Email:
     value: str
 
     def __attrs_post_init__(self) -> None:
-        if len(self.value) > 254:
-            raise InvalidValue("must be at most 254 characters")
+        if len(self.value) > EMAIL_MAX_LENGTH:
+            raise InvalidValue(f"must be at most {EMAIL_MAX_LENGTH} characters")
         if not _EMAIL.fullmatch(self.value):
             raise InvalidValue("must be an email address of the form local@domain.tld")
 
@@ -42,7 +45,7 @@ class Email:
         """Trim `raw`; empty or None means no email."""
         if raw is None:
             return None
-        text = clean_text(raw, max_length=254, required=False)
+        text = clean_text(raw, max_length=EMAIL_MAX_LENGTH, required=False)
         return None if text is None else cls(text)
 
 

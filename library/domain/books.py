@@ -13,10 +13,18 @@ from library.domain.text import clean_text, required_text
 
 _ISBN_10 = re.compile(r"[0-9]{9}[0-9X]")
 _ISBN_13 = re.compile(r"[0-9]{13}")
+# The text `Isbn.parse` accepts: once trimmed and without hyphens and spaces, 9 digits and a
+# digit or X (either case), or 13 digits; or nothing (no ISBN). Valid in ECMA-262 too.
+ISBN_TEXT = r"^\s*(?:[- ]*(?:[0-9][- ]*){9}[0-9Xx][- ]*|[- ]*(?:[0-9][- ]*){13})?\s*$"
+
+TITLE_MAX_LENGTH = 500
+YEAR_MIN, YEAR_MAX = 1, 9999
+GENRE_MAX_LENGTH = 127
+DESCRIPTION_MAX_LENGTH = 20_000
 
 
 def _title(raw: str) -> str:
-    return required_text(raw, max_length=500)
+    return required_text(raw, max_length=TITLE_MAX_LENGTH)
 
 
 @frozen
@@ -33,8 +41,8 @@ class Year:
     value: int
 
     def __attrs_post_init__(self) -> None:
-        if type(self.value) is not int or not 1 <= self.value <= 9999:
-            raise InvalidValue("must be an integer from 1 to 9999")
+        if type(self.value) is not int or not YEAR_MIN <= self.value <= YEAR_MAX:
+            raise InvalidValue(f"must be an integer from {YEAR_MIN} to {YEAR_MAX}")
 
 
 @frozen
@@ -77,7 +85,7 @@ class Genre:
 
     @classmethod
     def parse(cls, raw: str | None) -> Genre | None:
-        text = None if raw is None else clean_text(raw, max_length=127, required=False)
+        text = None if raw is None else clean_text(raw, max_length=GENRE_MAX_LENGTH, required=False)
         return None if text is None else cls(text)
 
 
@@ -89,7 +97,11 @@ class Description:
 
     @classmethod
     def parse(cls, raw: str | None) -> Description | None:
-        text = None if raw is None else clean_text(raw, max_length=20_000, required=False)
+        text = (
+            None
+            if raw is None
+            else clean_text(raw, max_length=DESCRIPTION_MAX_LENGTH, required=False)
+        )
         return None if text is None else cls(text)
 
 

@@ -7,6 +7,10 @@ from attrs import define, field, frozen
 from library.domain.errors import InvalidValue
 from library.domain.text import clean_text, required_text
 
+REVIEWER_NAME_MAX_LENGTH = 50
+RATING_MIN, RATING_MAX = 1, 5
+COMMENT_MAX_LENGTH = 5_000
+
 
 def reviewer_key(name: str) -> str:
     """The form in which reviewer names are compared (`Rita` and `rita` are one reviewer).
@@ -17,7 +21,7 @@ def reviewer_key(name: str) -> str:
 
 
 def _reviewer_name(raw: str) -> str:
-    return required_text(raw, max_length=50)
+    return required_text(raw, max_length=REVIEWER_NAME_MAX_LENGTH)
 
 
 @frozen
@@ -34,8 +38,8 @@ class Rating:
     value: int
 
     def __attrs_post_init__(self) -> None:
-        if type(self.value) is not int or not 1 <= self.value <= 5:
-            raise InvalidValue("must be between 1 and 5")
+        if type(self.value) is not int or not RATING_MIN <= self.value <= RATING_MAX:
+            raise InvalidValue(f"must be between {RATING_MIN} and {RATING_MAX}")
 
 
 @frozen
@@ -46,7 +50,9 @@ class Comment:
 
     @classmethod
     def parse(cls, raw: str | None) -> Comment | None:
-        text = None if raw is None else clean_text(raw, max_length=5_000, required=False)
+        text = (
+            None if raw is None else clean_text(raw, max_length=COMMENT_MAX_LENGTH, required=False)
+        )
         return None if text is None else cls(text)
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import falcon.asgi
 import pytest
 from falcon import testing
 
 from library.config import Settings
 from library.container import create_container
 from library.entrypoints.http import asgi, create_app
+from library.entrypoints.http.idempotency import IdempotentPosts
 
 
 def test_the_factory_builds_the_app_from_the_environment(
@@ -18,7 +18,7 @@ def test_the_factory_builds_the_app_from_the_environment(
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LIBRARY_MAX_BODY_BYTES", "16")
     app = asgi.app()
-    assert isinstance(app, falcon.asgi.App)
+    assert isinstance(app, IdempotentPosts)  # the Falcon app behind the Idempotency-Key handling
     result = testing.TestClient(app).simulate_post("/authors", json={"name": "A" * 20})
     assert result.status_code == 413
 

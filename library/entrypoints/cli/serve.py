@@ -5,17 +5,23 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import uvicorn
 
-from library.config import Settings
+from library.config import LOG_LEVELS, Settings
 from library.container import migrations
+from library.entrypoints.logs import logging_config
 
 log = logging.getLogger("library.serve")
 
 APP_FACTORY = "library.entrypoints.http.asgi:app"
+MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
 
 def register(commands: Any) -> None:  # argparse's sub-parser action has no public type
@@ -36,7 +42,14 @@ def register(commands: Any) -> None:  # argparse's sub-parser action has no publ
         help="apply pending database migrations before serving (PostgreSQL only)",
     )
     parser.add_argument(
-        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+        "--log-level",
+        choices=sorted(LOG_LEVELS),
+        help="log level (default: LIBRARY_LOG_LEVEL, else info)",
+    )
+    parser.add_argument(
+        "--access-log",
+        action="store_true",
+        help="also write uvicorn's access log (the service logs one line per request anyway)",
     )
     parser.set_defaults(run=run)
 
@@ -66,13 +79,44 @@ def run(args: argparse.Namespace) -> int:
     if args.demo:
         # Read by the app factory, which may run in worker processes of their own.
         os.environ["LIBRARY_DEMO"] = "1"
-    uvicorn.run(
-        APP_FACTORY,
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level=args.log_level,
-        lifespan="on",
-    )
+    level = args.log_level or settings.log_level
+    os.environ["LIBRARY_LOG_LEVEL"] = level
+    cleanup = _prepare_metrics_dir(args.workers)
+    try:
+        uvicorn.run(
+            APP_FACTORY,
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level=level,
+            log_config=logging_config(level, settings.log_format, access_log=args.access_log),
+            access_log=args.access_log,
+            lifespan="on",
+        )
+    finally:
+        cleanup()
     return 0
+
+
+def _prepare_metrics_dir(workers: int) -> Callable[[], None]:
+    """Set up Prometheus multiprocess mode, so /metrics adds up every worker's counts.
+
+    With PROMETHEUS_MULTIPROC_DIR set, its files of an earlier run are removed (stale counts
+    would be added in). With several workers and no directory set, a temporary one is made
+    for this run and removed afterwards. A single worker without it keeps its metrics in
+    memory. Returns what to do when the server stops.
+    """
+    configured = os.environ.get(MULTIPROC_DIR, "").strip()
+    if configured:
+        directory = Path(configured)
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("*.db"):
+            stale.unlink()
+        return lambda: None
+    if workers == 1:
+        return lambda: None
+    made = tempfile.mkdtemp(prefix="library-metrics-")
+    os.environ[MULTIPROC_DIR] = made
+    log.info("Metrics of the %d workers are added up in %s", workers, made)
+    return lambda: shutil.rmtree(made, ignore_errors=True)

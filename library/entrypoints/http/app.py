@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import falcon.asgi
 from falcon.routing import IntConverter
 
@@ -10,10 +12,16 @@ from library.domain.ids import MAX_ID
 from library.entrypoints.http.body import JsonBody
 from library.entrypoints.http.errors import install_problem_handling
 from library.entrypoints.http.lifespan import Lifespan
-from library.entrypoints.http.resources.authors import Author, AuthorBooks, Authors
-from library.entrypoints.http.resources.books import Book, BookAuthors, BookReviews, Books
-from library.entrypoints.http.resources.health import Health, Readiness
-from library.entrypoints.http.resources.reviews import Review
+from library.entrypoints.http.metrics import HttpMetrics
+from library.entrypoints.http.observability import Observability
+from library.entrypoints.http.openapi import openapi_json
+from library.entrypoints.http.operations import Route
+from library.entrypoints.http.resources.docs import (
+    SWAGGER_UI_STATIC,
+    ApiDocument,
+    swagger_ui_assets,
+)
+from library.entrypoints.http.routes import route_table
 
 AsgiApp = falcon.asgi.App[falcon.asgi.Request, falcon.asgi.Response]
 
@@ -34,29 +42,20 @@ class IdConverter(IntConverter):
         return super().convert(value)
 
 
-def _add_routes(app: AsgiApp, container: Container, body: JsonBody) -> None:
-    c = container
-    app.add_route("/books", Books(body, c.browse_books(), c.add_book()))
-    app.add_route(
-        "/books/{book_id:id}",
-        Book(body, c.show_book(), c.replace_book(), c.revise_book(), c.remove_book()),
-    )
-    app.add_route("/books/{book_id:id}/authors", BookAuthors(body, c.replace_book_authors()))
-    app.add_route(
-        "/books/{book_id:id}/reviews", BookReviews(body, c.show_book_reviews(), c.add_review())
-    )
-    app.add_route(
-        "/reviews/{review_id:id}",
-        Review(body, c.show_review(), c.revise_review(), c.remove_review()),
-    )
-    app.add_route("/authors", Authors(body, c.browse_authors(), c.add_author()))
-    app.add_route(
-        "/authors/{author_id:id}",
-        Author(body, c.show_author(), c.replace_author(), c.revise_author(), c.remove_author()),
-    )
-    app.add_route("/authors/{author_id:id}/books", AuthorBooks(c.show_author_books()))
-    app.add_route("/healthz", Health())
-    app.add_route("/readyz", Readiness(c.check_readiness()))
+def responder_methods(resource: object) -> set[str]:
+    """The HTTP methods `resource` answers (its `on_<method>` responders)."""
+    return {name[3:].upper() for name in dir(resource) if name.startswith("on_")}
+
+
+def _add(app: AsgiApp, route: Route) -> None:
+    documented = {operation.method for operation in route.operations}
+    served = responder_methods(route.resource)
+    if documented != served:
+        raise RuntimeError(
+            f"{route.template}: documented methods {sorted(documented)} are not the ones"
+            f" {type(route.resource).__name__} serves, {sorted(served)}"
+        )
+    app.add_route(route.template, route.resource)
 
 
 def create_app(container: Container) -> AsgiApp:
@@ -65,11 +64,22 @@ def create_app(container: Container) -> AsgiApp:
     Nothing is opened here: the container's resources are started and stopped by the ASGI
     server's lifespan events.
     """
-    app = falcon.asgi.App(middleware=[Lifespan(container)])
+    metrics = HttpMetrics(container.metrics_registry(), container.pool_stats())
+    container.cache_observer()  # its counters are listed by /metrics before the first read
+    observability = Observability(metrics, {SWAGGER_UI_STATIC + "/": SWAGGER_UI_STATIC + "/{file}"})
+    middleware: list[Any] = [observability, Lifespan(container)]  # observability comes first
+    app = falcon.asgi.App(middleware=middleware)
     app.req_options.strip_url_path_trailing_slash = True  # /books/ is /books, no redirect
     app.req_options.auto_parse_qs_csv = False  # a comma is part of the value (q=a,b)
     app.req_options.keep_blank_qs_values = False  # ?q= is the same as no q at all
     app.router_options.converters["id"] = IdConverter
     install_problem_handling(app)
-    _add_routes(app, container, JsonBody(container.settings().max_body_bytes))
+    document = ApiDocument()
+    routes = route_table(
+        container, JsonBody(container.settings().max_body_bytes), document, metrics
+    )
+    for route in routes:
+        _add(app, route)
+    document.publish(openapi_json(routes))
+    app.add_static_route(SWAGGER_UI_STATIC, str(swagger_ui_assets()))
     return app

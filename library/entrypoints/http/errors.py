@@ -13,12 +13,14 @@ from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
 
+import attrs
 import falcon
 import falcon.asgi
 import orjson
-from attrs import frozen
+from attrs import field, frozen
 
 from library.application.errors import InvalidQuery, StorageUnavailable
+from library.application.field_docs import described
 from library.domain.errors import (
     DomainError,
     DuplicateReview,
@@ -40,6 +42,23 @@ class ProblemType:
     uri: str
     title: str
     status: int
+
+
+@frozen
+class ProblemDetails:
+    """An RFC 9457 problem document: the body of every 4xx and 5xx answer."""
+
+    type: str = field(metadata=described("The kind of problem, e.g. /problems/not-found"))
+    title: str = field(metadata=described("A fixed summary of the kind of problem"))
+    status: int = field(metadata=described("The HTTP status code"))
+    detail: str = field(metadata=described("What went wrong with this request"))
+    errors: tuple[FieldError, ...] = field(
+        default=(),
+        metadata=described(
+            "The fields, parameters or ids at fault: `field` is a body path (`author_ids[2]`)"
+            " or a query parameter name; present only when specific ones are at fault"
+        ),
+    )
 
 
 MALFORMED_JSON = ProblemType("/problems/malformed-json", "Malformed JSON", 400)
@@ -115,15 +134,17 @@ def _detail_of(req: falcon.Request, error: falcon.HTTPError, kind: ProblemType) 
 def problem_document(req: falcon.Request, error: falcon.HTTPError) -> dict[str, Any]:
     """Build the RFC 9457 body for `error`."""
     kind = _kind_of(error)
-    body: dict[str, Any] = {
-        "type": kind.uri,
-        "title": kind.title,
-        "status": error.status_code,
-        "detail": _detail_of(req, error, kind),
-    }
+    details = ProblemDetails(
+        type=kind.uri,
+        title=kind.title,
+        status=error.status_code,
+        detail=_detail_of(req, error, kind),
+        errors=error.errors if isinstance(error, Problem) else (),
+    )
+    body = attrs.asdict(details)
+    if not details.errors:
+        del body["errors"]
     if isinstance(error, Problem):
-        if error.errors:
-            body["errors"] = [{"field": e.field, "message": e.message} for e in error.errors]
         body.update(error.extensions)
     return body
 

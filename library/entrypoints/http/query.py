@@ -12,13 +12,9 @@ from typing import TypeVar
 
 import falcon
 
-from library.application.catalogue import (
-    AuthorListParams,
-    BookListParams,
-    author_filter,
-    book_list_query,
-)
+from library.application.catalogue import author_filter, book_list_query
 from library.application.errors import InvalidQuery
+from library.application.list_params import AuthorListParams, BookListParams
 from library.domain.errors import FieldError, ValidationFailed
 
 P = TypeVar("P")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import falcon.asgi
+from attrs import frozen
 
 from library.application.health import CheckReadiness
 from library.entrypoints.http.errors import SERVICE_UNAVAILABLE, Problem
@@ -12,11 +15,18 @@ from library.entrypoints.http.schemas import json_converter
 RETRY_AFTER_SECONDS = 5
 
 
+@frozen
+class Liveness:
+    """The process runs."""
+
+    status: Literal["ok"]
+
+
 class Health:
     """`/healthz`: 200 while the process runs; touches nothing else."""
 
     async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
-        ok(resp, {"status": "ok"})
+        ok(resp, Liveness("ok"))
 
 
 class Readiness:
