@@ -22,6 +22,10 @@ class StorageUnavailable(Exception):
         self.retry_after = retry_after
 
 
-class ConcurrentUpdate(Exception):
+class ConcurrentUpdate(StorageUnavailable):
     """A transaction lost a race with another (deadlock, serialisation failure, a row that
-    vanished under it); nothing was written, and running the use case again is safe."""
+    vanished under it); nothing was written, and running the use case again is safe.
+
+    Use cases retry it; one that loses every attempt is answered as the storage being
+    unavailable for a moment (a 503 with Retry-After), never as a failure of the service.
+    """

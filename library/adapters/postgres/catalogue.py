@@ -58,6 +58,10 @@ FROM authors a
 WHERE a.id = %(id)s
 """
 
+_MOST_REVIEWED = """
+SELECT book_id FROM reviews GROUP BY book_id ORDER BY count(*) DESC, book_id LIMIT %(limit)s
+"""
+
 _AUTHOR_FILTERS = {
     "name": sql.SQL("lower(a.name) = lower(%(name)s)"),
     "email": sql.SQL("lower(a.email) = lower(%(email)s)"),
@@ -146,6 +150,10 @@ class PostgresCatalogue:
         if row is None:
             return None
         return [BookSummary(book_id, title, year) for book_id, title, year in row[0]]
+
+    async def most_reviewed_books(self, limit: int) -> Sequence[int]:
+        rows = await self._all(_MOST_REVIEWED, {"limit": limit})
+        return [row[0] for row in rows]
 
     async def books(
         self, query: BookFilter, *, after: BookPosition | None, offset: int, limit: int

@@ -25,12 +25,19 @@ def create_pool(
     statement_timeout_ms: int = 5000,
     connect_timeout: float = 3.0,
     max_lifetime: float = 1800.0,
+    reconnect_timeout: float = 5.0,
 ) -> Pool:
     """Build a pool for `url`; nothing connects until `await pool.open()`.
 
     Connections run in autocommit mode, so a read is one round trip; units of work open their
     transactions explicitly. statement_timeout travels in the startup packet (not a SET), so
     it also holds behind a transaction-mode pgbouncer.
+
+    While PostgreSQL is away, each attempt to (re)connect backs off exponentially until
+    `reconnect_timeout`, then gives up; the next request that finds no connection starts a
+    fresh attempt. psycopg_pool's default (five minutes) would let the back-off grow so far
+    that after a long outage the service stays unavailable for tens of seconds after the
+    database is back.
     """
     return AsyncConnectionPool(
         url,
@@ -39,6 +46,7 @@ def create_pool(
         open=False,
         timeout=connect_timeout,
         max_lifetime=max_lifetime,
+        reconnect_timeout=reconnect_timeout,
         check=AsyncConnectionPool.check_connection,
         configure=_configure,
         kwargs={
