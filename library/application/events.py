@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -40,11 +41,26 @@ class EventBus:
 
 
 class DeliveryStatus:
-    """Whether changes committed by other instances reach this one right now.
+    """How far changes committed by other instances are known to have reached this one.
 
-    The listener that receives them sets `live`; the cache reads it to decide whether it may
-    trust entries of any age (live) or only those within its staleness bound.
+    `caught_up_to` is a wall-clock time (`time.time()`): every change committed anywhere
+    before it has been applied here. The listener that receives changes advances it each time
+    it confirms that nothing older is still on its way, and sets `live` while connected;
+    without a listener (one instance, nothing to hear) it is infinite. The cache serves
+    entries of any age while `caught_up_to` is within its staleness bound, and only younger
+    ones when it is not: a connection that hangs without failing then cannot keep old entries
+    alive.
     """
 
     def __init__(self, live: bool = True) -> None:
         self.live = live
+        self.caught_up_to = math.inf if live else -math.inf
+
+    def caught_up(self, to: float) -> None:
+        """Record that every change committed before `to` has been applied."""
+        self.live = True
+        self.caught_up_to = max(self.caught_up_to, to)
+
+    def lost(self) -> None:
+        """The listener is gone: `caught_up_to` stays, and ages."""
+        self.live = False

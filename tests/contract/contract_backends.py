@@ -185,16 +185,23 @@ StorageBuilder = Callable[
 
 
 @asynccontextmanager
-async def cached(request: pytest.FixtureRequest, storage: StorageBuilder) -> AsyncIterator[Backend]:
-    """A storage backend behind the Redis cache, under a key namespace of this test's own."""
+async def cached(
+    request: pytest.FixtureRequest, storage: StorageBuilder, *, cluster: bool = False
+) -> AsyncIterator[Backend]:
+    """A storage backend behind the Redis cache, under a key namespace of this test's own.
+
+    With `cluster`, the cache is on the 3-master Redis Cluster this run started (a session
+    fixture); a multi-key command over several slots would fail there with CROSSSLOT.
+    """
     keys = CacheKeys(namespace=f"test-{uuid.uuid4().hex[:12]}")
-    client = create_client(REDIS_URL, cluster=False, timeout=1.0)
-    cache = GenerationalCache(client, keys, ttl=60, breaker=CircuitBreaker())
+    url = request.getfixturevalue("redis_cluster_url") if cluster else REDIS_URL
+    client = create_client(url, cluster=cluster, timeout=1.0)
+    cache = GenerationalCache(client, keys, ttl=60, breaker=CircuitBreaker(), observer=Strict())
     bus = EventBus([CacheInvalidator(cache, keys)])
     try:
         async with storage(request, bus) as inner:
             yield Backend(
-                f"redis-over-{inner.name}",
+                f"redis-{'cluster-' if cluster else ''}over-{inner.name}",
                 inner.unit_of_work,
                 CachedCatalogue(inner.catalogue, cache, keys),
                 bus,
@@ -205,6 +212,24 @@ async def cached(request: pytest.FixtureRequest, storage: StorageBuilder) -> Asy
         await client.aclose()
 
 
+class Strict:
+    """A cache observer that fails the test on any Redis error (such as CROSSSLOT).
+
+    The cache hides Redis errors from its callers by design, so a contract test would pass
+    on a cache that never works; this makes them visible.
+    """
+
+    def hit(self, kind: str) -> None: ...
+
+    def miss(self, kind: str) -> None: ...
+
+    def bypass(self, kind: str) -> None:
+        raise AssertionError(f"the cache was bypassed for {kind}: Redis failed before")
+
+    def error(self, kind: str) -> None:
+        raise AssertionError(f"Redis failed for {kind} (see the log)")
+
+
 def redis_over_memory(request: pytest.FixtureRequest) -> AbstractAsyncContextManager[Backend]:
     return cached(request, memory_backend)
 
@@ -213,9 +238,23 @@ def redis_over_postgres(request: pytest.FixtureRequest) -> AbstractAsyncContextM
     return cached(request, postgres_backend)
 
 
+def redis_cluster_over_memory(
+    request: pytest.FixtureRequest,
+) -> AbstractAsyncContextManager[Backend]:
+    return cached(request, memory_backend, cluster=True)
+
+
+def redis_cluster_over_postgres(
+    request: pytest.FixtureRequest,
+) -> AbstractAsyncContextManager[Backend]:
+    return cached(request, postgres_backend, cluster=True)
+
+
 BACKENDS: dict[str, Callable[[pytest.FixtureRequest], AbstractAsyncContextManager[Backend]]] = {
     "memory": memory_backend,
     "postgres": postgres_backend,
     "redis-over-memory": redis_over_memory,
     "redis-over-postgres": redis_over_postgres,
+    "redis-cluster-over-memory": redis_cluster_over_memory,
+    "redis-cluster-over-postgres": redis_cluster_over_postgres,
 }

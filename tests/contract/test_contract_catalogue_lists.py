@@ -200,3 +200,17 @@ class TestPaging:
         ]
         after_banana = BookPosition(("banana",), ids[1])
         assert await backend.book_ids(BookFilter(sort=(TITLE,)), after=after_banana) == [ids[2]]
+
+
+async def test_most_reviewed_books_orders_by_review_count_then_id(backend: Backend) -> None:
+    quiet = await backend.add_book("Quiet")
+    popular = await backend.add_book("Popular")
+    liked = await backend.add_book("Liked")
+    for reviewer in ("a", "b", "c"):
+        await backend.add_review(popular, reviewer)
+    for reviewer in ("a", "b"):
+        await backend.add_review(liked, reviewer)
+    await backend.add_review(quiet, "a")
+    await backend.add_book("Unreviewed")
+    assert list(await backend.catalogue.most_reviewed_books(10)) == [popular, liked, quiet]
+    assert list(await backend.catalogue.most_reviewed_books(2)) == [popular, liked]

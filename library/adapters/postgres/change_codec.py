@@ -79,15 +79,29 @@ def events_of(payload: str) -> list[DomainEvent] | None:
 
 
 def _event(item: object) -> DomainEvent:
-    if not isinstance(item, list) or len(item) != 3:
+    if type(item) is not list or len(item) != 3:
         raise ValueError("not an event")
     kind, subject, other = item
     if kind in _BOOK_EVENTS:
-        return _BOOK_EVENTS[kind](int(subject), frozenset(int(i) for i in other))
+        return _BOOK_EVENTS[kind](_id(subject), _ids(other))
     if kind in _AUTHOR_EVENTS:
-        return _AUTHOR_EVENTS[kind](int(subject), frozenset(int(i) for i in other))
+        return _AUTHOR_EVENTS[kind](_id(subject), _ids(other))
     if kind == "review":
-        return ReviewChanged(int(subject), int(other))
+        return ReviewChanged(_id(subject), _id(other))
     if kind == "*":
         return CatalogueImported()
     raise ValueError(f"unknown event kind {kind!r}")
+
+
+def _id(value: object) -> int:
+    # Exactly what `payloads` writes: reading "1", 1.5 or true as an id would invalidate
+    # some other entity and leave the one that changed stale.
+    if type(value) is not int:
+        raise ValueError(f"not an id: {value!r}")
+    return value
+
+
+def _ids(values: object) -> frozenset[int]:
+    if type(values) is not list:
+        raise ValueError(f"not a list of ids: {values!r}")
+    return frozenset(_id(value) for value in values)

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import time
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 import psycopg
+from psycopg.abc import Query
 
 from library.adapters.postgres.change_codec import events_of
 from library.application.events import DeliveryStatus
@@ -26,7 +30,12 @@ class ChangeFeed:
     """Listen on CHANNEL, reconnecting forever; hand events to `deliver`.
 
     `resync` runs whenever the feed (re)connects and when a payload says "everything": the
-    feed cannot know what it missed while it was away.
+    feed cannot know what it missed while it was away. Every `heartbeat` seconds the feed
+    asks the server a question; PostgreSQL sends a listener the notifications of every
+    transaction that committed before the question ahead of its answer, so once they are
+    applied, `status` is caught up to the time the question was asked. A connection that
+    hangs instead of failing therefore stops advancing `status`, which is what the cache's
+    staleness bound is measured against.
     """
 
     def __init__(
@@ -38,6 +47,7 @@ class ChangeFeed:
         *,
         heartbeat: float = 1.0,
         channel: str = CHANNEL,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._url = url
         self._deliver = deliver
@@ -45,16 +55,10 @@ class ChangeFeed:
         self._heartbeat = heartbeat
         self._channel = channel
         self._status = status
-        self._status.live = False  # until the first LISTEN succeeds
+        self._clock = clock
+        status.lost()  # until the first LISTEN succeeds
+        status.caught_up_to = -math.inf
         self._task: asyncio.Task[None] | None = None
-
-    @property
-    def _live(self) -> bool:
-        return self._status.live
-
-    @_live.setter
-    def _live(self, live: bool) -> None:
-        self._status.live = live
 
     async def start(self) -> None:
         if self._task is None:
@@ -62,7 +66,7 @@ class ChangeFeed:
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        self._live = False
+        self._status.lost()
         if task is not None:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
@@ -73,29 +77,51 @@ class ChangeFeed:
             try:
                 await self._listen()
             except (psycopg.Error, OSError, TimeoutError) as error:
-                if self._live:
+                if self._status.live:
                     log.warning("change feed lost (%s); reconnecting", error)
-            self._live = False
+            except Exception:
+                # Whatever `deliver` or `resync` raised: the feed must outlive it, since an
+                # instance that stops listening can only serve young entries from then on.
+                log.exception("change feed failed; reconnecting")
+            if self._status.live:
+                delay = 0.1
+            self._status.lost()
             await asyncio.sleep(delay)
             delay = min(delay * 2, 2.0)
 
     async def _listen(self) -> None:
         connection = await psycopg.AsyncConnection.connect(
-            self._url, autocommit=True, connect_timeout=max(1, round(self._heartbeat * 3))
+            self._url, autocommit=True, connect_timeout=max(2, round(self._heartbeat * 3))
         )
-        async with connection:
-            await connection.execute(
-                psycopg.sql.SQL("LISTEN {}").format(psycopg.sql.Identifier(self._channel))
+        try:
+            listening_since = self._clock()
+            await self._ask(
+                connection,
+                psycopg.sql.SQL("LISTEN {}").format(psycopg.sql.Identifier(self._channel)),
             )
+            # Changes committed before LISTEN were not heard: forget whatever they changed.
             await self._resync()
-            self._live = True
+            self._status.caught_up(listening_since)
             log.info("change feed listening on %s", self._channel)
             while True:
-                async for notify in connection.notifies(timeout=self._heartbeat):
-                    events = events_of(notify.payload)
-                    if events is None:
-                        await self._resync()
-                    else:
-                        await self._deliver(events)
+                await self._apply(connection, wait=self._heartbeat)
                 # A quiet channel and a dead connection look alike: ask the server.
-                await asyncio.wait_for(connection.execute("SELECT 1"), self._heartbeat * 2)
+                asked_at = self._clock()
+                await self._ask(connection, "SELECT 1")
+                await self._apply(connection, wait=0)  # what came in ahead of the answer
+                self._status.caught_up(asked_at)
+        finally:
+            # Not `async with`: leaving it rolls back first, which hangs on a dead link.
+            await connection.close()
+
+    async def _ask(self, connection: psycopg.AsyncConnection[Any], query: Query) -> None:
+        await asyncio.wait_for(connection.execute(query), max(self._heartbeat * 2, 0.5))
+
+    async def _apply(self, connection: psycopg.AsyncConnection[Any], *, wait: float) -> None:
+        """Apply the notifications that arrive within `wait` seconds (0: those already in)."""
+        async for notify in connection.notifies(timeout=wait):
+            events = events_of(notify.payload)
+            if events is None:
+                await self._resync()
+            else:
+                await self._deliver(events)

@@ -49,7 +49,7 @@ class CachedCatalogue:
                 self._cache_error(kind)
         result = await load()
         if result is not None and found.generations is not None:
-            await self._cache.store(kind, key, dependencies, found.generations, encode(result))
+            await self._cache.store(kind, key, dependencies, found, encode(result))
         return result
 
     def _cache_error(self, kind: str) -> None:
@@ -80,6 +80,10 @@ class CachedCatalogue:
         # Not cached: deleting a book removes its reviews without naming them, and a single
         # review is read too rarely to be worth a dependency on its book.
         return await self._inner.review(review_id)
+
+    async def most_reviewed_books(self, limit: int) -> Sequence[int]:
+        # An operator's query (cache warming), not worth an entry of its own.
+        return await self._inner.most_reviewed_books(limit)
 
     async def author(self, author_id: int) -> AuthorView | None:
         keys = self._keys

@@ -8,6 +8,9 @@ from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+MIN_CONNECT_TIMEOUT = 0.25
 
 
 def create_client(url: str, *, cluster: bool, timeout: float) -> Any:
@@ -16,13 +19,20 @@ def create_client(url: str, *, cluster: bool, timeout: float) -> Any:
     TLS is `rediss://`, with redis-py's URL options for certificates
     (`?ssl_ca_certs=/path/ca.pem`, `ssl_certfile`, `ssl_keyfile`, `ssl_cert_reqs=required`).
     `redis+cluster://` (or `cluster=True`) selects Redis Cluster. A cache must fail fast:
-    no retries, and time-outs of a few tens of milliseconds, after which the read goes to
-    the database.
+    time-outs of a few tens of milliseconds, after which the read goes to the database, and
+    no retry after a time-out. A command that finds its pooled connection closed (Redis
+    restarted, or a proxy dropped it) is retried once on a new connection: otherwise each
+    connection left over from before an outage would fail one command after Redis is back,
+    and every such failure opens the circuit breaker again. Every command the cache sends may
+    run twice.
     """
     options: dict[str, Any] = {
         "socket_timeout": timeout,
-        "socket_connect_timeout": timeout,
-        "retry": Retry(NoBackoff(), 0),
+        # Opening a connection takes longer than a command (a TLS handshake costs tens of
+        # milliseconds on a busy host) and happens once per pooled connection, or once per
+        # breaker cooldown while Redis is away.
+        "socket_connect_timeout": max(timeout, MIN_CONNECT_TIMEOUT),
+        "retry": Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
     }
     scheme, sep, rest = url.partition("://")
     if scheme.endswith("+cluster"):  # redis+cluster:// or rediss+cluster://

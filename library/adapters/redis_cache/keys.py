@@ -14,14 +14,26 @@ from __future__ import annotations
 
 import hashlib
 
-from attrs import frozen
+from attrs import field, frozen
+
+
+def _hash_tag(instance: object, attribute: object, namespace: str) -> None:
+    # Redis hashes what lies between the first "{" and the next "}" when that is not empty:
+    # an empty namespace or one with a brace would hash part of each key instead, scattering
+    # one entry's keys over slots (CROSSSLOT on a cluster).
+    if not namespace or "{" in namespace or "}" in namespace:
+        raise ValueError(f"cache namespace must be non-empty, without braces: {namespace!r}")
 
 
 @frozen
 class CacheKeys:
-    """Key names under one namespace."""
+    """Key names under one namespace (non-empty, without braces).
 
-    namespace: str = "library"
+    Raises:
+        ValueError: the namespace cannot serve as a hash tag.
+    """
+
+    namespace: str = field(default="library", validator=_hash_tag)
 
     def _key(self, name: str) -> str:
         return f"{{{self.namespace}}}:{name}"

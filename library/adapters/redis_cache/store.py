@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from attrs import frozen
-from redis.exceptions import RedisError
+from attrs import field, frozen
+from redis.exceptions import RedisClusterException, RedisError
 
 from library.adapters.redis_cache.breaker import CircuitBreaker
 from library.adapters.redis_cache.keys import CacheKeys
@@ -19,18 +20,31 @@ from library.application.ports import CacheObserver
 log = logging.getLogger(__name__)
 
 # What a failing, slow or garbled Redis raises through redis-py; all of them mean "skip the
-# cache", never "fail the request".
-REDIS_FAILURES = (RedisError, OSError, TimeoutError, ValueError, IndexError)
+# cache", never "fail the request". RedisClusterException (no reachable node, a slot not
+# covered) is not a RedisError.
+REDIS_FAILURES = (
+    RedisError,
+    RedisClusterException,
+    OSError,
+    TimeoutError,
+    ValueError,
+    IndexError,
+)
 
 _SEPARATOR = b"\n"
 
 
 @frozen
 class Lookup:
-    """The outcome of a lookup: a cached value, or what a later store must check against."""
+    """The outcome of a lookup: a cached value, or what a later store must check against.
+
+    `read_at` is when the lookup happened: what the reader then reads from the database is
+    at least that recent, and no more (a store may come much later).
+    """
 
     value: bytes | None
     generations: tuple[bytes | None, ...] | None  # None: do not store (Redis unusable)
+    read_at: float = field(default=0.0, eq=False)
 
 
 _BYPASS = Lookup(None, None)
@@ -50,9 +64,10 @@ class GenerationalCache:
     """Entries that are valid only while the generations they recorded are current.
 
     Lookup is one MGET of the entry and its generations; a store is one script that writes
-    the entry only if those generations are unchanged. Entries carry the time they were
-    stored, so that while invalidations from other instances may be missed
-    (`delivery.live` is False), entries older than `fault_staleness` are not served.
+    the entry only if those generations are unchanged. Entries carry the time of the lookup
+    that preceded the database read (the age of their data), so that when changes committed
+    by other instances may not have been applied here (`delivery.caught_up_to` older than
+    `fault_staleness`), entries older than that are not served.
     """
 
     def __init__(
@@ -73,7 +88,7 @@ class GenerationalCache:
         self._breaker = breaker
         self.observer: CacheObserver = observer or NullObserver()
         self._fault_staleness = fault_staleness
-        self._delivery = delivery or DeliveryStatus(live=True)
+        self._delivery = DeliveryStatus(live=True) if delivery is None else delivery
         self._clock = clock
         self._store = client.register_script(STORE_IF_CURRENT)
         self._bump = client.register_script(BUMP)
@@ -82,37 +97,39 @@ class GenerationalCache:
         if not await self._usable():
             self.observer.bypass(kind)
             return _BYPASS
+        read_at = self._clock()
         try:
             found = await self._client.mget([key, self._keys.epoch, *dependencies])
         except REDIS_FAILURES as error:
             self._failed(kind, error)
             return _BYPASS
         entry, generations = found[0], tuple(found[1:])
-        value = self._valid_value(entry, generations)
+        value = self._valid_value(entry, generations, read_at)
         if value is None:
             self.observer.miss(kind)
-            return Lookup(None, generations)
+            return Lookup(None, generations, read_at)
         self.observer.hit(kind)
-        return Lookup(value, generations)
+        return Lookup(value, generations, read_at)
 
     def _valid_value(
-        self, entry: bytes | None, generations: tuple[bytes | None, ...]
+        self, entry: bytes | None, generations: tuple[bytes | None, ...], now: float
     ) -> bytes | None:
         if entry is None or any(g is None for g in generations):
             return None
         recorded, _, rest = entry.partition(_SEPARATOR)
-        stored_ms, _, value = rest.partition(_SEPARATOR)
+        read_ms, _, value = rest.partition(_SEPARATOR)
         if recorded != b",".join(generations):  # type: ignore[arg-type]  # no None, checked
             return None
-        if not self._delivery.live:
-            # Another instance's write may not have reached Redis, and we cannot hear about
-            # it: serve only entries young enough to stay within the staleness bound.
-            try:
-                age = self._clock() - int(stored_ms) / 1000
-            except ValueError:
-                return None
-            if age > self._fault_staleness:
-                return None
+        try:
+            read_at = int(read_ms) / 1000
+        except ValueError:  # garbled
+            return None
+        horizon = now - self._fault_staleness
+        if read_at < horizon and self._delivery.caught_up_to < horizon:
+            # A change committed by another instance since `horizon` may not have reached
+            # Redis (its writer could not), and has not been heard of here either: serve
+            # only entries whose data is younger than the staleness bound.
+            return None
         return value
 
     async def store(
@@ -120,15 +137,16 @@ class GenerationalCache:
         kind: str,
         key: str,
         dependencies: Sequence[str],
-        generations: tuple[bytes | None, ...],
+        found: Lookup,
         value: bytes,
     ) -> None:
-        """Store `value` if the generations seen at lookup are still current."""
-        if not self._breaker.closed:
+        """Store `value`, read after the lookup `found`, if its generations are still current."""
+        generations = found.generations
+        if generations is None or not self._breaker.closed:
             return
         recorded = b",".join(g or b"" for g in generations)
-        stored_ms = str(round(self._clock() * 1000)).encode()
-        entry = _SEPARATOR.join((recorded, stored_ms, value))
+        read_ms = str(math.floor(found.read_at * 1000)).encode()
+        entry = _SEPARATOR.join((recorded, read_ms, value))
         keys = [key, self._keys.clock, self._keys.epoch, *dependencies]
         try:
             await self._store(
@@ -158,6 +176,11 @@ class GenerationalCache:
             self._failed("invalidation", error)
             return False
         return True
+
+    @property
+    def available(self) -> bool:
+        """Whether Redis is in use right now (False while the breaker is open)."""
+        return self._breaker.closed
 
     async def ping(self) -> None:
         await self._client.ping()
