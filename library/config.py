@@ -41,6 +41,20 @@ def _seconds(env: Mapping[str, str], name: str, default: float, *, minimum: floa
     return value
 
 
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    """A value out of `choices` (case-insensitive); the first is the default."""
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return choices[0]
+    if raw not in choices:
+        raise ConfigurationError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
+LOG_LEVELS = ("info", "debug", "warning", "error", "critical")
+LOG_FORMATS = ("text", "json")
+
+
 def _flag(env: Mapping[str, str], name: str) -> bool:
     return env.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
@@ -91,6 +105,9 @@ class Settings:
     cache_ttl: float = 300.0
     cache_fault_staleness: float = 5.0
     cache_namespace: str = "library"
+    log_level: str = "info"
+    log_format: str = "text"
+    worker_claim_after: float = 60.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -116,6 +133,9 @@ class Settings:
             cache_ttl=_seconds(env, "LIBRARY_CACHE_TTL", 300.0, minimum=1),
             cache_fault_staleness=_seconds(env, "LIBRARY_CACHE_FAULT_STALENESS", 5.0, minimum=0.1),
             cache_namespace=env.get("LIBRARY_CACHE_NAMESPACE", "").strip() or "library",
+            log_level=_choice(env, "LIBRARY_LOG_LEVEL", LOG_LEVELS),
+            log_format=_choice(env, "LIBRARY_LOG_FORMAT", LOG_FORMATS),
+            worker_claim_after=_seconds(env, "LIBRARY_WORKER_CLAIM_AFTER", 60.0, minimum=0.01),
         )
 
     @property

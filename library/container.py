@@ -8,6 +8,7 @@ whatever they need.
 from __future__ import annotations
 
 from dependency_injector import containers, providers
+from prometheus_client import CollectorRegistry
 
 from library.adapters.memory import MemoryCatalogue, MemoryStore, MemoryUnitOfWork
 from library.adapters.memory.idempotency import MemoryIdempotencyStore
@@ -31,6 +32,8 @@ from library.adapters.redis_cache import (
     RedisCheck,
     create_client,
 )
+from library.adapters.redis_jobs import RedisJobQueue
+from library.adapters.telemetry import PrometheusCacheObserver, PsycopgPoolStats
 from library.application.authors import AddAuthor, RemoveAuthor, ReplaceAuthor, ReviseAuthor
 from library.application.books import (
     AddBook,
@@ -49,9 +52,11 @@ from library.application.catalogue import (
     ShowReview,
 )
 from library.application.catalogue_import import ImportCatalogue
-from library.application.idempotency import ProcessOnce
 from library.application.events import DeliveryStatus, EventBus
 from library.application.health import CheckReadiness
+from library.application.idempotency import ProcessOnce
+from library.application.jobs import ProcessJobs, WarmCache
+from library.application.ports import CacheObserver
 from library.application.reviews import AddReview, RemoveReview, ReviseReview
 from library.application.sample import load_sample_catalogue
 from library.config import ConfigurationError, Settings
@@ -89,6 +94,7 @@ class PostgresAdapters(containers.DeclarativeContainer):
         PostgresUnitOfWork, pool=pool, bus=bus, notify_channel=notify_channel
     )
     catalogue = providers.Singleton(PostgresCatalogue, pool=pool)
+    pool_stats = providers.Singleton(PsycopgPoolStats, pool=pool)
     importer = providers.Singleton(PostgresImporter, pool=pool)
     idempotency = providers.Singleton(PostgresIdempotencyStore, pool=pool)
     checks = providers.List(providers.Singleton(PostgresCheck, pool=pool))
@@ -99,6 +105,7 @@ class RedisAdapters(containers.DeclarativeContainer):
 
     settings = providers.Dependency(instance_of=Settings)
     delivery = providers.Dependency(instance_of=DeliveryStatus)
+    observer: providers.Dependency[CacheObserver] = providers.Dependency()
     client = providers.Singleton(
         create_client,
         url=settings.provided.redis_url,
@@ -114,6 +121,7 @@ class RedisAdapters(containers.DeclarativeContainer):
         breaker=providers.Singleton(CircuitBreaker),
         fault_staleness=settings.provided.cache_fault_staleness,
         delivery=delivery,
+        observer=observer,
     )
     invalidator = providers.Singleton(CacheInvalidator, cache=cache, keys=keys)
     checks = providers.List(providers.Singleton(RedisCheck, cache=cache))
@@ -132,6 +140,11 @@ def _notify_channel(settings: Settings) -> str | None:
     return CHANNEL if settings.cached else None
 
 
+def _feed_heartbeat(settings: Settings) -> float:
+    """How often the change feed confirms it is caught up: well within the staleness bound."""
+    return min(1.0, settings.cache_fault_staleness / 4)
+
+
 def _joined(*groups: list[object]) -> list[object]:
     return [item for group in groups for item in group]
 
@@ -145,7 +158,12 @@ class Container(containers.DeclarativeContainer):
 
     # Whether other instances' changes reach this one (the change feed flips it).
     delivery = providers.Singleton(DeliveryStatus)
-    redis = providers.Container(RedisAdapters, settings=settings, delivery=delivery)
+    # Metrics of this instance (one registry per container keeps tests apart).
+    metrics_registry = providers.Singleton(CollectorRegistry)
+    cache_observer = providers.Singleton(PrometheusCacheObserver, registry=metrics_registry)
+    redis = providers.Container(
+        RedisAdapters, settings=settings, delivery=delivery, observer=cache_observer
+    )
     bus = providers.Singleton(
         EventBus,
         subscribers=providers.Selector(
@@ -165,6 +183,7 @@ class Container(containers.DeclarativeContainer):
         deliver=redis.invalidator,
         resync=redis.cache.provided.invalidate_all,
         status=delivery,
+        heartbeat=providers.Callable(_feed_heartbeat, settings),
     )
 
     unit_of_work = providers.Selector(
@@ -179,6 +198,9 @@ class Container(containers.DeclarativeContainer):
         redis=providers.Singleton(
             CachedCatalogue, inner=stored_catalogue, cache=redis.cache, keys=redis.keys
         ),
+    )
+    pool_stats = providers.Selector(
+        storage, memory=providers.Object(None), postgres=postgres.pool_stats
     )
     checks = providers.Callable(
         _joined,
@@ -222,6 +244,25 @@ class Container(containers.DeclarativeContainer):
         ImportCatalogue,
         importer=providers.Selector(storage, memory=memory.importer, postgres=postgres.importer),
         bus=bus,
+    )
+    warm_cache = providers.Singleton(
+        WarmCache, catalogue=catalogue, browse_books=browse_books, browse_authors=browse_authors
+    )
+    job_queue = providers.Singleton(
+        RedisJobQueue,
+        # Blocking reads wait for a second: the cache's tens-of-milliseconds time-out is not
+        # for them.
+        client=providers.Singleton(
+            create_client,
+            url=settings.provided.redis_url,
+            cluster=settings.provided.redis_cluster,
+            timeout=10.0,
+        ),
+        namespace=settings.provided.cache_namespace,
+        claim_after=settings.provided.worker_claim_after,
+    )
+    process_jobs = providers.Singleton(
+        ProcessJobs, queue=job_queue, import_catalogue=import_catalogue, warm_cache=warm_cache
     )
 
 

@@ -167,6 +167,9 @@ class Catalogue(Protocol):
 
     async def authors(self, query: AuthorFilter) -> Sequence[AuthorView]: ...
 
+    async def most_reviewed_books(self, limit: int) -> Sequence[int]:
+        """Ids of the `limit` books with the most reviews (ties by id), for cache warming."""
+
 
 class DependencyCheck(Protocol):
     """A probe of something the service depends on, for /readyz."""

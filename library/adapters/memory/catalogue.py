@@ -179,6 +179,10 @@ class MemoryCatalogue:
         page = heapq.nsmallest(query.offset + query.limit, found)[query.offset :]
         return [_author_view(author_id, self._store.authors[author_id]) for _, author_id in page]
 
+    async def most_reviewed_books(self, limit: int) -> Sequence[int]:
+        counts = ((-len(ids), book_id) for book_id, ids in self._store.book_reviews.items() if ids)
+        return [book_id for _, book_id in heapq.nsmallest(limit, counts)]
+
     def _candidates(self, query: BookFilter) -> Iterable[int]:
         if query.author_id is None:
             return self._store.books.keys()

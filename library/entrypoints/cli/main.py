@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 
 from library.application.errors import StorageUnavailable
-from library.config import ConfigurationError
-from library.entrypoints.cli import migrate, seed, serve
+from library.config import ConfigurationError, Settings
+from library.entrypoints.cli import jobs, migrate, seed, serve
+from library.entrypoints.logs import configure_logging
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,18 +20,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve.register(commands)
     migrate.register(commands)
     seed.register(commands)
+    jobs.register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `library` command line; return the process exit status."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("yoyo").setLevel(logging.WARNING)  # it logs every statement at INFO
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "worker":
+        args.worker_args = rest  # the worker's own options
+    elif rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     try:
+        settings = Settings.from_env()  # LIBRARY_LOG_LEVEL and LIBRARY_LOG_FORMAT
+        configure_logging(settings.log_level, settings.log_format)
         status: int = args.run(args)
     except ConfigurationError as error:
         print(f"library: configuration error: {error}", file=sys.stderr)

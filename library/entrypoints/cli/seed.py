@@ -13,10 +13,12 @@ import httpx
 import orjson
 
 from library.application.catalogue_import import ImportRefused, ImportReport
+from library.application.jobs import ImportJob
 from library.config import Settings
 from library.container import create_container, start, stop
 from library.entrypoints.cli.catalogue_generator import generate_catalogue
 from library.entrypoints.cli.http_seeder import HttpSeeder, SeedFailed, SeedSummary, file_digest
+from library.entrypoints.cli.jobs import enqueue
 
 
 def register(commands: Any) -> None:  # argparse's sub-parser action has no public type
@@ -38,6 +40,11 @@ def register(commands: Any) -> None:  # argparse's sub-parser action has no publ
         "--skip-invalid",
         action="store_true",
         help="skip invalid book records (default: refuse the whole file, writing nothing)",
+    )
+    load.add_argument(
+        "--via-worker",
+        action="store_true",
+        help="enqueue the load as a job for `library worker` instead of running it here",
     )
     load.set_defaults(run=load_file)
 
@@ -84,6 +91,8 @@ def load_file(args: argparse.Namespace) -> int:
     except orjson.JSONDecodeError as error:
         print(f"library seed load: {args.file} is not JSON: {error}", file=sys.stderr)
         return 2
+    if args.via_worker:
+        return enqueue(ImportJob(args.file.read_bytes(), args.skip_invalid), "library seed load")
     settings = Settings.from_env()
     if settings.in_memory:
         print(

@@ -1,0 +1,1 @@
+"""`library worker`: bulk imports and cache warming taken from a Redis stream."""
