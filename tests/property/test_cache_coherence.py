@@ -507,7 +507,7 @@ def test_every_read_after_a_write_reflects_it_at_length(
     world: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
     world.stats = Stats()
-    coherence_property(world, _settings(1000))()
+    coherence_property(world, _settings(500))()
     _report(capsys, "generation checks on, long run", world.stats)
 
 
