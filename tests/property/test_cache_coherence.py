@@ -215,7 +215,11 @@ class World:
             world.run(world._start())
             yield world
         finally:
-            world.run(world._stop())
+            # Bounded: a task left behind by an interrupted example must not hang the run.
+            stopping = world.loop.create_task(world._stop())
+            world.run(asyncio.wait({stopping}, timeout=60))
+            for task in asyncio.all_tasks(world.loop):
+                task.cancel()
             world.loop.close()
 
     def run(self, awaitable: Awaitable[Any]) -> Any:

@@ -69,7 +69,8 @@ class ChangeFeed:
         self._status.lost()
         if task is not None:
             task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+            # Bounded: shutting down must not wait on a connection that does not answer.
+            await asyncio.wait({task}, timeout=5)
 
     async def _run(self) -> None:
         delay = 0.1
