@@ -1,0 +1,255 @@
+"""Start and stop the processes under test: `library serve` and the bare ASGI app."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+SERVICE_CORE = "0"
+
+# Variables the service would also read for its database and Redis: the bench sets its own.
+_INHERITED_SETTINGS = re.compile(
+    r"^(LIBRARY_.*|DATABASE_URL|REDIS_URL|REDIS_HOST|REDIS_PORT|REDIS_DB|POSTGRES_.*|DB_HOST"
+    r"|DB_PORT|PROMETHEUS_MULTIPROC_DIR)$"
+)
+
+
+class ServiceFailed(Exception):
+    """A process under test did not start or died."""
+
+
+def clean_env(extra: Mapping[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not _INHERITED_SETTINGS.match(k)}
+    env.update(extra)
+    return env
+
+
+def pinned(command: Sequence[str], cores: str | None) -> list[str]:
+    if cores is not None and shutil.which("taskset"):
+        return ["taskset", "-c", cores, *command]
+    return list(command)
+
+
+class Process:
+    """A server process with its output in a log file; a context manager that stops it."""
+
+    def __init__(
+        self,
+        name: str,
+        command: Sequence[str],
+        *,
+        env: Mapping[str, str],
+        log_path: Path,
+        ready_url: str,
+        ready_timeout: float = 30.0,
+    ) -> None:
+        self.name = name
+        self.log_path = log_path
+        self._log = log_path.open("wb")
+        self.popen = subprocess.Popen(
+            list(command),
+            env=dict(env),
+            cwd=REPO,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches the bench only; it stops this itself
+        )
+        try:
+            self._wait_ready(ready_url, ready_timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def _wait_ready(self, url: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        last = "no answer"
+        while time.monotonic() < deadline:
+            if self.popen.poll() is not None:
+                raise ServiceFailed(
+                    f"{self.name} exited with {self.popen.returncode} while starting;"
+                    f" see {self.log_path}:\n{self._tail()}"
+                )
+            try:
+                answer = httpx.get(url, timeout=2)
+                if answer.status_code == 200:
+                    return
+                last = f"{answer.status_code} {answer.text[:200]}"
+            except httpx.HTTPError as error:
+                last = repr(error)
+            time.sleep(0.2)
+        raise ServiceFailed(f"{self.name} not ready after {timeout:.0f} s ({last})")
+
+    def _tail(self, lines: int = 20) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def check_alive(self) -> None:
+        if self.popen.poll() is not None:
+            raise ServiceFailed(
+                f"{self.name} died (exit {self.popen.returncode}); see {self.log_path}:\n"
+                f"{self._tail()}"
+            )
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            # SIGINT is uvicorn's graceful stop; its worker processes are in the same group.
+            os.killpg(self.popen.pid, signal.SIGINT)
+            try:
+                self.popen.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.popen.pid, signal.SIGKILL)
+                self.popen.wait()
+        self._log.close()
+
+    def __enter__(self) -> Process:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def start_library(
+    *,
+    port: int,
+    workers: int,
+    cores: str | None,
+    env: Mapping[str, str],
+    log_path: Path,
+) -> Process:
+    command = [
+        str(VENV_BIN / "library"),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+    return Process(
+        f"library serve --workers {workers}",
+        pinned(command, cores),
+        env=clean_env(env),
+        log_path=log_path,
+        ready_url=f"http://127.0.0.1:{port}/readyz",
+    )
+
+
+def start_bare(*, port: int, log_path: Path) -> Process:
+    command = [
+        str(VENV_BIN / "uvicorn"),
+        "bench.bare_asgi:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    return Process(
+        "bare ASGI app",
+        pinned(command, SERVICE_CORE),
+        env=clean_env({}),
+        log_path=log_path,
+        ready_url=f"http://127.0.0.1:{port}/",
+    )
+
+
+def rss_bytes(pid: int) -> int | None:
+    """VmRSS of a process, from /proc (None when it is gone or /proc is missing)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+class RssSampler:
+    """Samples a process's resident set size in a thread; keeps the maximum."""
+
+    def __init__(self, pid: int, interval: float = 0.1) -> None:
+        self.pid = pid
+        self.interval = interval
+        self.max_bytes = 0
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            value = rss_bytes(self.pid)
+            if value is not None:
+                self.max_bytes = max(self.max_bytes, value)
+                self.samples += 1
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+_REQUESTS_LINE = re.compile(
+    r"^library_http_requests_total\{(?P<labels>[^}]*)\}\s+(?P<value>[0-9.eE+-]+)$"
+)
+_STATUS = re.compile(r'status="(\d+)"')
+_ROUTE = re.compile(r'route="([^"]*)"')
+
+
+def status_counts(base_url: str) -> dict[tuple[str, int], float]:
+    """library_http_requests_total by (route, status), read from /metrics."""
+    text = httpx.get(f"{base_url}/metrics", timeout=10).text
+    counts: dict[tuple[str, int], float] = {}
+    for line in text.splitlines():
+        match = _REQUESTS_LINE.match(line)
+        if not match:
+            continue
+        status = _STATUS.search(match["labels"])
+        route = _ROUTE.search(match["labels"])
+        if status and route:
+            key = (route.group(1), int(status.group(1)))
+            counts[key] = counts.get(key, 0.0) + float(match["value"])
+    return counts
+
+
+def non_2xx_between(
+    before: Mapping[tuple[str, int], float], after: Mapping[tuple[str, int], float]
+) -> dict[tuple[str, int], int]:
+    """Answers outside 2xx counted by the service between two /metrics reads."""
+    grown: dict[tuple[str, int], int] = {}
+    for key, value in after.items():
+        delta = round(value - before.get(key, 0.0))
+        if delta > 0 and not 200 <= key[1] < 300:
+            grown[key] = delta
+    return grown

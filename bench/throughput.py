@@ -1,0 +1,647 @@
+"""The throughput benchmark: scenarios under wrk against `library serve` and a bare ASGI app.
+
+Run it with `bench/run` (see the README's Benchmarks section). Prints one table; exits 1 when
+any request got an answer outside 2xx, a socket error or time-out, or a scenario ran out of
+unique search queries (and, with --strict, 3 when a target was missed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import quote_plus, urlsplit
+
+import redis
+from attrs import asdict, define, evolve, field
+
+from bench.catalogue import Catalogue, ensure_catalogue, log_stderr, surnames, title_words
+from bench.service import (
+    SERVICE_CORE,
+    Process,
+    RssSampler,
+    non_2xx_between,
+    start_bare,
+    start_library,
+    status_counts,
+)
+from bench.wrk import WrkFailed, WrkResult, run_wrk
+
+LIBRARY_PORT = 8100
+BARE_PORT = 8101
+CONNECTIONS = 32
+HOT_IDS = 5000
+MAX_QUERIES = 200_000
+RSS_TARGET_MB = 150.0
+NAMESPACE = "bench"
+MAX_FILL_ROUNDS = 20
+
+SCENARIOS = (
+    "cached-detail",
+    "cached-detail-1c",
+    "cold-detail",
+    "first-page",
+    "cold-search",
+    "cold-search-1c",
+    "authors-search",
+    "post-book",
+    "post-review",
+    "mixed",
+    "workers-2",
+)
+
+
+@define
+class Row:
+    scenario: str
+    description: str
+    connections: int
+    result: WrkResult | None = None
+    non_2xx: int = 0
+    non_2xx_detail: dict[str, int] = field(factory=dict)
+    socket_errors: int = 0
+    bare_rps: float = 0.0
+    min_fraction: float | None = None  # target: at least this % of the bare app's req/s
+    max_p99_ms: float | None = None  # target: p99 below this
+    notes: list[str] = field(factory=list)
+
+    @property
+    def fraction(self) -> float | None:
+        if self.result is None or not self.bare_rps:
+            return None
+        return 100.0 * self.result.rps / self.bare_rps
+
+    @property
+    def target(self) -> str:
+        if self.min_fraction is not None:
+            return f">= {self.min_fraction:g}%"
+        if self.max_p99_ms is not None:
+            return f"p99 < {self.max_p99_ms:g} ms"
+        return "-"
+
+    @property
+    def errors(self) -> bool:
+        return (
+            self.non_2xx > 0
+            or self.socket_errors > 0
+            or any(n.startswith("ERROR") for n in self.notes)
+        )
+
+    @property
+    def met(self) -> bool | None:
+        if self.result is None:
+            return None
+        if self.min_fraction is not None:
+            fraction = self.fraction
+            return fraction is not None and fraction >= self.min_fraction
+        if self.max_p99_ms is not None:
+            return self.result.p99_us / 1000 < self.max_p99_ms
+        return None
+
+    @property
+    def verdict(self) -> str:
+        if self.errors:
+            return "FAIL (errors)"
+        met = self.met
+        if met is None:
+            return "report"
+        return "pass" if met else "FAIL"
+
+
+@define
+class Streams:
+    """Where the next wrk run starts in the permuted ids and the query list."""
+
+    detail: int = 0
+    search: int = 0
+    runs: int = 0
+
+    def advance(self, result: WrkResult) -> None:
+        self.detail += result.generated_detail
+        self.search += result.generated_search
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, workdir: Path) -> None:
+        self.args = args
+        self.workdir = workdir
+        self.streams = Streams()
+        self.token = f"{int(time.time()) % 10**8:x}"
+        self.rows: list[Row] = []
+        self.bare: dict[int, WrkResult] = {}
+        self.rss_max_bytes: int | None = None
+        self.rss_samples = 0
+        self.redis_url: str = args.redis_url
+        self.query_count = 0
+        self.catalogue: Catalogue | None = None
+
+    # -- environment ------------------------------------------------------------------
+
+    def flush_cache(self) -> None:
+        """FLUSHDB on the bench's own Redis database (never database 0)."""
+        client = redis.Redis.from_url(self.redis_url)
+        try:
+            client.flushdb()
+        finally:
+            client.close()
+
+    def prepare(self) -> None:
+        catalogue = ensure_catalogue(
+            self.args.database_url, books=self.args.books, authors=self.args.authors, log=log
+        )
+        self.catalogue = catalogue
+        words = title_words(catalogue.url)
+        queries = build_queries(words, MAX_QUERIES)
+        self.query_count = len(queries)
+        (self.workdir / "queries.txt").write_text("\n".join(queries) + "\n")
+        names = [quote_plus(name) for name in surnames(catalogue.url)]
+        (self.workdir / "surnames.txt").write_text("\n".join(names) + "\n")
+        log(
+            f"catalogue: {catalogue.books} books, ids {catalogue.min_book_id}.."
+            f"{catalogue.max_book_id}; {len(words)} title words, {len(queries)} unique"
+            f" search queries; {len(names)} surnames"
+        )
+
+    def wrk_env(self, *, ids: tuple[int, int], order: str, phase: str) -> dict[str, str]:
+        assert self.catalogue is not None
+        self.streams.runs += 1
+        return {
+            "BENCH_SEED": str(self.streams.runs),
+            "BENCH_ID_MIN": str(ids[0]),
+            "BENCH_ID_COUNT": str(ids[1]),
+            "BENCH_ID_ORDER": order,
+            "BENCH_DETAIL_START": str(self.streams.detail),
+            "BENCH_SEARCH_START": str(self.streams.search),
+            "BENCH_QUERIES": str(self.workdir / "queries.txt"),
+            "BENCH_SURNAMES": str(self.workdir / "surnames.txt"),
+            "BENCH_AUTHOR_IDS": ",".join(map(str, self.catalogue.author_ids)),
+            "BENCH_TOKEN": f"{self.token}{phase}{self.streams.runs}",
+        }
+
+    # -- measuring --------------------------------------------------------------------
+
+    def measure(
+        self,
+        row: Row,
+        *,
+        port: int,
+        script: str,
+        path: str = "/",
+        ids: tuple[int, int] = (1, 1),
+        warmup_order: str = "random",
+        order: str = "random",
+        cold: bool = False,
+        fill: int = 0,
+        service: Process | None = None,
+    ) -> Row:
+        """Warm up, then measure; `cold` empties the cache before the measured run.
+
+        `fill`: warm up until the (permuted) warm-up requests have read that many ids, so a
+        cached scenario finds every hot id in the cache.
+        """
+        base = f"http://127.0.0.1:{port}"
+        url = base + path
+        log(f"{row.scenario} ({row.connections} conn): warm-up {self.args.warmup:g} s")
+        before = status_counts(base) if service else {}
+        try:
+            if cold:
+                self.flush_cache()
+            warm = run_wrk(
+                url,
+                script,
+                connections=row.connections,
+                duration=self.args.warmup,
+                env=self.wrk_env(ids=ids, order=warmup_order, phase="w"),
+            )
+            self.streams.advance(warm)
+            rounds = 1
+            while warm.generated_detail < fill and rounds < MAX_FILL_ROUNDS:
+                # Not every hot id read yet: go on through the permutation where it stopped.
+                more = run_wrk(
+                    url,
+                    script,
+                    connections=row.connections,
+                    duration=self.args.warmup,
+                    env=self.wrk_env(ids=ids, order=warmup_order, phase="w"),
+                )
+                self.streams.advance(more)
+                warm = combined(warm, more)
+                rounds += 1
+            if cold:
+                self.flush_cache()
+            log(f"{row.scenario} ({row.connections} conn): measuring {self.args.duration:g} s")
+            result = run_wrk(
+                url,
+                script,
+                connections=row.connections,
+                duration=self.args.duration,
+                env=self.wrk_env(ids=ids, order=order, phase="m"),
+            )
+            self.streams.advance(result)
+        except WrkFailed as error:
+            row.notes.append(f"ERROR: {error}")
+            self.rows.append(row)
+            return row
+        row.result = result
+        row.socket_errors = warm.socket_errors + result.socket_errors
+        wrk_non_2xx = warm.non2xx + result.non2xx
+        if service is not None:
+            service.check_alive()
+            grown = non_2xx_between(before, status_counts(base))
+            row.non_2xx_detail = {f"{route} {status}": n for (route, status), n in grown.items()}
+            row.non_2xx = max(wrk_non_2xx, sum(grown.values()))
+        else:
+            row.non_2xx = wrk_non_2xx
+        if self.streams.search > self.query_count:
+            row.notes.append(
+                f"ERROR: ran out of unique search queries ({self.query_count}); queries repeated"
+            )
+        if cold and script in ("detail", "mixed") and result.generated_detail > ids[1]:
+            row.notes.append("ids repeated within the measured run (more requests than books)")
+        if warm.generated_detail < fill:
+            row.notes.append(f"warm-up reached {warm.generated_detail} of the {fill} hot ids only")
+        self.rows.append(row)
+        log(
+            f"  {result.rps:,.0f} req/s, p50 {result.p50_us / 1000:.2f} ms,"
+            f" p99 {result.p99_us / 1000:.2f} ms, non-2xx {row.non_2xx}"
+        )
+        return row
+
+    def selected(self, name: str) -> bool:
+        return not self.args.only or name in self.args.only
+
+    def service_env(self) -> dict[str, str]:
+        return {
+            "LIBRARY_DATABASE_URL": self.args.database_url,
+            "LIBRARY_REDIS_URL": self.redis_url,
+            "LIBRARY_CACHE_NAMESPACE": NAMESPACE,
+        }
+
+    # -- the run ----------------------------------------------------------------------
+
+    def run(self) -> None:
+        self.prepare()
+        self.flush_cache()
+        with start_bare(port=BARE_PORT, log_path=self.workdir / "bare.log") as bare:
+            for connections in (CONNECTIONS, 1):
+                row = Row("bare-asgi", "bare ASGI app, constant JSON", connections)
+                self.measure(row, port=BARE_PORT, script="fixed", path="/")
+                if row.result is not None:
+                    self.bare[connections] = row.result
+            bare.check_alive()
+        for row in self.rows:
+            row.bare_rps = self.bare[row.connections].rps if row.connections in self.bare else 0
+        log(f"service logs: {self.workdir}")
+        with (
+            start_library(
+                port=LIBRARY_PORT,
+                workers=1,
+                cores=SERVICE_CORE,
+                env=self.service_env(),
+                log_path=self.workdir / "library-1-worker.log",
+            ) as service,
+            RssSampler(service.pid) as rss,
+        ):
+            self.run_one_worker(service)
+        self.rss_max_bytes = rss.max_bytes or None
+        self.rss_samples = rss.samples
+        if self.selected("workers-2"):
+            self.flush_cache()
+            with start_library(
+                port=LIBRARY_PORT,
+                workers=2,
+                cores=None,
+                env=self.service_env(),
+                log_path=self.workdir / "library-2-workers.log",
+            ) as service:
+                self.cached_detail(
+                    service, "workers-2", "cached GET /books/{id}, serve --workers 2", CONNECTIONS
+                )
+        for row in self.rows:
+            if row.connections in self.bare:
+                row.bare_rps = self.bare[row.connections].rps
+
+    def cached_detail(
+        self,
+        service: Process,
+        name: str,
+        description: str,
+        connections: int,
+        **targets: float,
+    ) -> None:
+        assert self.catalogue is not None
+        hot = (self.catalogue.min_book_id, HOT_IDS)
+        self.streams.detail = 0  # the permutation of the hot ids from its start
+        self.measure(
+            Row(name, description, connections, **targets),  # type: ignore[arg-type]
+            port=LIBRARY_PORT,
+            script="detail",
+            ids=hot,
+            warmup_order="permuted",
+            fill=HOT_IDS,
+            service=service,
+        )
+
+    def run_one_worker(self, service: Process) -> None:
+        assert self.catalogue is not None
+        catalogue = self.catalogue
+        span = (catalogue.min_book_id, catalogue.max_book_id - catalogue.min_book_id + 1)
+        port = LIBRARY_PORT
+        if self.selected("cached-detail"):
+            self.cached_detail(
+                service,
+                "cached-detail",
+                f"cached GET /books/{{id}}, {HOT_IDS} hot ids",
+                CONNECTIONS,
+                min_fraction=20,
+            )
+        if self.selected("cached-detail-1c"):
+            self.cached_detail(
+                service,
+                "cached-detail-1c",
+                f"cached GET /books/{{id}}, {HOT_IDS} hot ids",
+                1,
+                max_p99_ms=2,
+            )
+        if self.selected("cold-detail"):
+            self.measure(
+                Row(
+                    "cold-detail",
+                    "GET /books/{id}, every id once, cache emptied",
+                    CONNECTIONS,
+                    min_fraction=8,
+                ),
+                port=port,
+                script="detail",
+                ids=span,
+                warmup_order="permuted",
+                order="permuted",
+                cold=True,
+                service=service,
+            )
+        if self.selected("first-page"):
+            self.measure(
+                Row("first-page", "GET /books?limit=20", CONNECTIONS, min_fraction=18),
+                port=port,
+                script="fixed",
+                path="/books?limit=20",
+                service=service,
+            )
+        for name, connections, targets in (
+            ("cold-search", CONNECTIONS, {"min_fraction": 0.7}),
+            ("cold-search-1c", 1, {"max_p99_ms": 25.0}),
+        ):
+            if self.selected(name):
+                self.measure(
+                    Row(
+                        name,
+                        "GET /books?q=<2 title words>&limit=20, never repeated, cache emptied",
+                        connections,
+                        **targets,  # type: ignore[arg-type]
+                    ),
+                    port=port,
+                    script="search",
+                    cold=True,
+                    service=service,
+                )
+        if self.selected("authors-search"):
+            self.measure(
+                Row("authors-search", "GET /authors?q=<surname>", CONNECTIONS),
+                port=port,
+                script="authors",
+                service=service,
+            )
+        if self.selected("post-book"):
+            self.measure(
+                Row("post-book", "POST /books with 1-2 author ids", CONNECTIONS, min_fraction=3),
+                port=port,
+                script="post_book",
+                service=service,
+            )
+        if self.selected("post-review"):
+            self.measure(
+                Row(
+                    "post-review",
+                    "POST /books/{id}/reviews, unique reviewers",
+                    CONNECTIONS,
+                    min_fraction=3,
+                ),
+                port=port,
+                script="post_review",
+                ids=span,
+                service=service,
+            )
+        if self.selected("mixed"):
+            self.measure(
+                Row(
+                    "mixed",
+                    "70% cold detail, 20% cold search, 5% POST book, 5% POST review",
+                    CONNECTIONS,
+                    min_fraction=2.5,
+                ),
+                port=port,
+                script="mixed",
+                ids=span,
+                warmup_order="permuted",
+                order="permuted",
+                cold=True,
+                service=service,
+            )
+
+    # -- reporting --------------------------------------------------------------------
+
+    def table(self) -> str:
+        header = (
+            "scenario",
+            "conns",
+            "req/s",
+            "p50 ms",
+            "p99 ms",
+            "non-2xx",
+            "% of bare",
+            "target",
+            "result",
+        )
+        lines: list[tuple[str, ...]] = [header]
+        for row in self.rows:
+            r = row.result
+            fraction = row.fraction
+            lines.append(
+                (
+                    row.scenario,
+                    str(row.connections),
+                    f"{r.rps:,.0f}" if r else "-",
+                    f"{r.p50_us / 1000:.2f}" if r else "-",
+                    f"{r.p99_us / 1000:.2f}" if r else "-",
+                    str(row.non_2xx + row.socket_errors) if r else "-",
+                    "-" if row.scenario == "bare-asgi" or fraction is None else f"{fraction:.2f}",
+                    row.target,
+                    row.verdict,
+                )
+            )
+        widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+        out = []
+        for index, line in enumerate(lines):
+            cells = [
+                cell.ljust(widths[i]) if i in (0, 7, 8) else cell.rjust(widths[i])
+                for i, cell in enumerate(line)
+            ]
+            out.append("  ".join(cells).rstrip())
+            if index == 0:
+                out.append("  ".join("-" * w for w in widths))
+        out.append("")
+        if self.rss_max_bytes is not None:
+            mb = self.rss_max_bytes / 2**20
+            verdict = "pass" if mb < RSS_TARGET_MB else "FAIL"
+            out.append(
+                f"memory: max VmRSS of the one worker during the load {mb:.1f} MB"
+                f" ({self.rss_samples} samples), target < {RSS_TARGET_MB:g} MB: {verdict}"
+            )
+        for row in self.rows:
+            for note in row.notes:
+                out.append(f"{row.scenario} ({row.connections} conn): {note}")
+            if row.non_2xx_detail:
+                detail = ", ".join(f"{k}: {v}" for k, v in sorted(row.non_2xx_detail.items()))
+                out.append(f"{row.scenario} ({row.connections} conn): non-2xx answers: {detail}")
+            if row.socket_errors:
+                out.append(
+                    f"{row.scenario} ({row.connections} conn): {row.socket_errors} socket"
+                    " errors or time-outs"
+                )
+        return "\n".join(out).rstrip() + "\n"
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "books": self.args.books,
+            "duration_s": self.args.duration,
+            "warmup_s": self.args.warmup,
+            "rows": [
+                {
+                    **{k: v for k, v in asdict(row).items() if k != "result"},
+                    "result": asdict(row.result) if row.result else None,
+                    "rps": row.result.rps if row.result else None,
+                    "fraction_of_bare_pct": row.fraction,
+                    "target": row.target,
+                    "verdict": row.verdict,
+                }
+                for row in self.rows
+            ],
+            "rss_max_mb": None if self.rss_max_bytes is None else self.rss_max_bytes / 2**20,
+            "rss_target_mb": RSS_TARGET_MB,
+        }
+
+    @property
+    def failed(self) -> bool:
+        return any(row.errors for row in self.rows) or not self.rows
+
+    @property
+    def missed(self) -> bool:
+        memory = self.rss_max_bytes is not None and self.rss_max_bytes / 2**20 >= RSS_TARGET_MB
+        return memory or any(row.met is False for row in self.rows)
+
+
+def combined(first: WrkResult, second: WrkResult) -> WrkResult:
+    """Two warm-up runs as one: only the counts matter."""
+    return evolve(
+        first,
+        requests=first.requests + second.requests,
+        non2xx=first.non2xx + second.non2xx,
+        socket_errors=first.socket_errors + second.socket_errors,
+        generated_detail=first.generated_detail + second.generated_detail,
+        generated_search=first.generated_search + second.generated_search,
+        generated_write=first.generated_write + second.generated_write,
+    )
+
+
+def build_queries(words: list[str], limit: int) -> list[str]:
+    """URL-encoded unique queries: every pair of title words, then triples, each shuffled."""
+    rng = random.Random(7)
+    pairs = [" ".join(p) for p in itertools.combinations(words, 2)]
+    rng.shuffle(pairs)
+    queries = pairs[:limit]
+    if len(queries) < limit:
+        triples = [" ".join(t) for t in itertools.combinations(words, 3)]
+        rng.shuffle(triples)
+        queries += triples[: limit - len(queries)]
+    return [quote_plus(q) for q in queries]
+
+
+def log(message: str) -> None:
+    log_stderr(message)
+
+
+def _redis_db(url: str) -> int:
+    path = urlsplit(url).path.strip("/")
+    return int(path) if path.isdigit() else 0
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bench/run", description=__doc__)
+    parser.add_argument("--duration", type=float, default=10, help="seconds per measured run")
+    parser.add_argument("--warmup", type=float, default=3, help="seconds of warm-up before each")
+    parser.add_argument("--books", type=int, default=50_000, help="catalogue size")
+    parser.add_argument("--authors", type=int, default=116, help="authors in the catalogue")
+    parser.add_argument(
+        "--only",
+        type=lambda text: [s.strip() for s in text.split(",") if s.strip()],
+        default=[],
+        help=f"comma-separated scenarios (the bare app always runs): {', '.join(SCENARIOS)}",
+    )
+    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 3 when a target is missed (errors exit 1)"
+    )
+    parser.add_argument("--keep-logs", action="store_true", help="keep the service logs")
+    args = parser.parse_args(argv)
+    unknown = [s for s in args.only if s not in SCENARIOS]
+    if unknown:
+        parser.error(f"unknown scenario(s) {', '.join(unknown)}; known: {', '.join(SCENARIOS)}")
+    args.database_url = os.environ.get(
+        "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/library_bench"
+    )
+    args.redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+    if _redis_db(args.redis_url) == 0:
+        parser.error("BENCH_REDIS_URL must name a Redis database other than 0 (it is flushed)")
+    return args
+
+
+def main(argv: list[str] | None = None, *, out: Callable[[str], object] = print) -> int:
+    args = parse_args(argv)
+    workdir = Path(tempfile.mkdtemp(prefix="library-bench-"))
+    bench = Bench(args, workdir)
+    interrupted = False
+    try:
+        bench.run()
+    except KeyboardInterrupt:
+        interrupted = True
+        log("interrupted")
+    except Exception as error:
+        log(f"bench failed: {error}")
+        bench.rows.append(Row("harness", str(error)[:60], 0, notes=[f"ERROR: {error}"]))
+    out("")
+    out(bench.table())
+    if args.json:
+        args.json.write_text(json.dumps(bench.as_json(), indent=2) + "\n")
+    if bench.failed or interrupted:
+        out(f"service logs kept in {workdir}")
+        return 1
+    if args.keep_logs:
+        out(f"service logs kept in {workdir}")
+    else:
+        for path in workdir.iterdir():
+            path.unlink()
+        workdir.rmdir()
+    if args.strict and bench.missed:
+        return 3
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
