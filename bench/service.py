@@ -221,14 +221,15 @@ class RssSampler:
 
 
 _REQUESTS_LINE = re.compile(
-    r"^library_http_requests_total\{(?P<labels>[^}]*)\}\s+(?P<value>[0-9.eE+-]+)$"
+    r"^library_http_requests_total\{(?P<labels>.*)\}\s+(?P<value>[0-9.eE+-]+)$"
 )
 _STATUS = re.compile(r'status="(\d+)"')
 _ROUTE = re.compile(r'route="([^"]*)"')
+_METHOD = re.compile(r'method="([^"]*)"')
 
 
 def status_counts(base_url: str) -> dict[tuple[str, int], float]:
-    """library_http_requests_total by (route, status), read from /metrics."""
+    """library_http_requests_total by ("METHOD route", status), read from /metrics."""
     text = httpx.get(f"{base_url}/metrics", timeout=10).text
     counts: dict[tuple[str, int], float] = {}
     for line in text.splitlines():
@@ -237,8 +238,9 @@ def status_counts(base_url: str) -> dict[tuple[str, int], float]:
             continue
         status = _STATUS.search(match["labels"])
         route = _ROUTE.search(match["labels"])
+        method = _METHOD.search(match["labels"])
         if status and route:
-            key = (route.group(1), int(status.group(1)))
+            key = (f"{method.group(1) if method else '?'} {route.group(1)}", int(status.group(1)))
             counts[key] = counts.get(key, 0.0) + float(match["value"])
     return counts
 
