@@ -109,7 +109,8 @@ def cases(url: str) -> list[Case]:
 def _options(url: str) -> str:
     """The options the service's pool connects with, plus jit=off."""
     pool = create_pool(url)
-    options = str(pool.kwargs.get("options", ""))
+    kwargs = pool.kwargs
+    options = str(kwargs.get("options", "")) if isinstance(kwargs, dict) else ""
     if "jit=" not in options:
         options = f"{options} -c jit=off".strip()
     return options

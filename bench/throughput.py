@@ -296,9 +296,19 @@ class Bench:
                 if row.result is not None:
                     self.bare[connections] = row.result
             bare.check_alive()
-        for row in self.rows:
-            row.bare_rps = self.bare[row.connections].rps if row.connections in self.bare else 0
         log(f"service logs: {self.workdir}")
+        try:
+            if any(self.selected(name) for name in SCENARIOS if name != "workers-2"):
+                self.run_pinned_worker()
+            if self.selected("workers-2"):
+                self.run_two_workers()
+        finally:
+            for row in self.rows:
+                if row.connections in self.bare:
+                    row.bare_rps = self.bare[row.connections].rps
+
+    def run_pinned_worker(self) -> None:
+        """Every scenario but workers-2, against one worker on core 0, sampling its memory."""
         with (
             start_library(
                 port=LIBRARY_PORT,
@@ -309,24 +319,24 @@ class Bench:
             ) as service,
             RssSampler(service.pid) as rss,
         ):
-            self.run_one_worker(service)
-        self.rss_max_bytes = rss.max_bytes or None
-        self.rss_samples = rss.samples
-        if self.selected("workers-2"):
-            self.flush_cache()
-            with start_library(
-                port=LIBRARY_PORT,
-                workers=2,
-                cores=None,
-                env=self.service_env(),
-                log_path=self.workdir / "library-2-workers.log",
-            ) as service:
-                self.cached_detail(
-                    service, "workers-2", "cached GET /books/{id}, serve --workers 2", CONNECTIONS
-                )
-        for row in self.rows:
-            if row.connections in self.bare:
-                row.bare_rps = self.bare[row.connections].rps
+            try:
+                self.run_one_worker(service)
+            finally:
+                self.rss_max_bytes = rss.max_bytes or None
+                self.rss_samples = rss.samples
+
+    def run_two_workers(self) -> None:
+        self.flush_cache()
+        with start_library(
+            port=LIBRARY_PORT,
+            workers=2,
+            cores=None,
+            env=self.service_env(),
+            log_path=self.workdir / "library-2-workers.log",
+        ) as service:
+            self.cached_detail(
+                service, "workers-2", "cached GET /books/{id}, serve --workers 2", CONNECTIONS
+            )
 
     def cached_detail(
         self,
