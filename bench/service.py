@@ -15,6 +15,7 @@ from pathlib import Path
 from types import TracebackType
 
 import httpx
+from attrs import frozen
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -220,38 +221,51 @@ class RssSampler:
         self._thread.join()
 
 
-_REQUESTS_LINE = re.compile(
-    r"^library_http_requests_total\{(?P<labels>.*)\}\s+(?P<value>[0-9.eE+-]+)$"
-)
-_STATUS = re.compile(r'status="(\d+)"')
-_ROUTE = re.compile(r'route="([^"]*)"')
-_METHOD = re.compile(r'method="([^"]*)"')
+_SAMPLE = re.compile(r"^(?P<name>[a-z_]+)\{(?P<labels>.*)\}\s+(?P<value>[0-9.eE+-]+)$")
+_LABEL = re.compile(r'(\w+)="([^"]*)"')
+
+Counts = dict[tuple[str, int], float]
 
 
-def status_counts(base_url: str) -> dict[tuple[str, int], float]:
-    """library_http_requests_total by ("METHOD route", status), read from /metrics."""
+@frozen
+class Snapshot:
+    """What the service counted so far: answers by (\"METHOD route\", status), cache results."""
+
+    statuses: Counts
+    cache: dict[str, float]  # hit, miss, error, bypass: summed over kinds of read
+
+
+def snapshot(base_url: str) -> Snapshot:
+    """Read /metrics."""
     text = httpx.get(f"{base_url}/metrics", timeout=10).text
-    counts: dict[tuple[str, int], float] = {}
+    statuses: Counts = {}
+    cache: dict[str, float] = {}
     for line in text.splitlines():
-        match = _REQUESTS_LINE.match(line)
+        match = _SAMPLE.match(line)
         if not match:
             continue
-        status = _STATUS.search(match["labels"])
-        route = _ROUTE.search(match["labels"])
-        method = _METHOD.search(match["labels"])
-        if status and route:
-            key = (f"{method.group(1) if method else '?'} {route.group(1)}", int(status.group(1)))
-            counts[key] = counts.get(key, 0.0) + float(match["value"])
-    return counts
+        labels = dict(_LABEL.findall(match["labels"]))
+        value = float(match["value"])
+        if match["name"] == "library_http_requests_total" and "status" in labels:
+            key = (f"{labels.get('method', '?')} {labels.get('route', '?')}", int(labels["status"]))
+            statuses[key] = statuses.get(key, 0.0) + value
+        elif match["name"] == "library_cache_requests_total" and "result" in labels:
+            cache[labels["result"]] = cache.get(labels["result"], 0.0) + value
+    return Snapshot(statuses, cache)
 
 
-def non_2xx_between(
-    before: Mapping[tuple[str, int], float], after: Mapping[tuple[str, int], float]
-) -> dict[tuple[str, int], int]:
+def cache_hit_pct(before: Snapshot, after: Snapshot) -> float | None:
+    """Cached reads answered from Redis between two snapshots, in % (None: no cached read)."""
+    grown = {k: v - before.cache.get(k, 0.0) for k, v in after.cache.items()}
+    total = sum(grown.values())
+    return None if total <= 0 else 100.0 * grown.get("hit", 0.0) / total
+
+
+def non_2xx_between(before: Snapshot, after: Snapshot) -> dict[tuple[str, int], int]:
     """Answers outside 2xx counted by the service between two /metrics reads."""
     grown: dict[tuple[str, int], int] = {}
-    for key, value in after.items():
-        delta = round(value - before.get(key, 0.0))
+    for key, value in after.statuses.items():
+        delta = round(value - before.statuses.get(key, 0.0))
         if delta > 0 and not 200 <= key[1] < 300:
             grown[key] = delta
     return grown

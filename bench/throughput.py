@@ -27,10 +27,12 @@ from bench.service import (
     SERVICE_CORE,
     Process,
     RssSampler,
+    Snapshot,
+    cache_hit_pct,
     non_2xx_between,
+    snapshot,
     start_bare,
     start_library,
-    status_counts,
 )
 from bench.wrk import WrkFailed, WrkResult, run_wrk
 
@@ -70,6 +72,7 @@ class Row:
     bare_rps: float = 0.0
     min_fraction: float | None = None  # target: at least this % of the bare app's req/s
     max_p99_ms: float | None = None  # target: p99 below this
+    cache_hits_pct: float | None = None  # cached reads answered from Redis, measured run
     notes: list[str] = field(factory=list)
 
     @property
@@ -209,7 +212,7 @@ class Bench:
         base = f"http://127.0.0.1:{port}"
         url = base + path
         log(f"{row.scenario} ({row.connections} conn): warm-up {self.args.warmup:g} s")
-        before = status_counts(base) if service else {}
+        before: Snapshot | None = snapshot(base) if service else None
         try:
             if cold:
                 self.flush_cache()
@@ -236,6 +239,7 @@ class Bench:
                 rounds += 1
             if cold:
                 self.flush_cache()
+            start = snapshot(base) if service else None
             log(f"{row.scenario} ({row.connections} conn): measuring {self.args.duration:g} s")
             result = run_wrk(
                 url,
@@ -252,9 +256,12 @@ class Bench:
         row.result = result
         row.socket_errors = warm.socket_errors + result.socket_errors
         wrk_non_2xx = warm.non2xx + result.non2xx
-        if service is not None:
+        if service is not None and before is not None:
             service.check_alive()
-            grown = non_2xx_between(before, status_counts(base))
+            after = snapshot(base)
+            if start is not None:
+                row.cache_hits_pct = cache_hit_pct(start, after)  # the measured run only
+            grown = non_2xx_between(before, after)
             row.non_2xx_detail = {f"{route} {status}": n for (route, status), n in grown.items()}
             row.non_2xx = max(wrk_non_2xx, sum(grown.values()))
         else:
@@ -475,6 +482,7 @@ class Bench:
             "p50 ms",
             "p99 ms",
             "non-2xx",
+            "cache hits",
             "% of bare",
             "target",
             "result",
@@ -491,6 +499,7 @@ class Bench:
                     f"{r.p50_us / 1000:.2f}" if r else "-",
                     f"{r.p99_us / 1000:.2f}" if r else "-",
                     str(row.non_2xx + row.socket_errors) if r else "-",
+                    "-" if row.cache_hits_pct is None else f"{row.cache_hits_pct:.0f}%",
                     "-" if row.scenario == "bare-asgi" or fraction is None else f"{fraction:.2f}",
                     row.target,
                     row.verdict,
@@ -500,7 +509,7 @@ class Bench:
         out = []
         for index, line in enumerate(lines):
             cells = [
-                cell.ljust(widths[i]) if i in (0, 7, 8) else cell.rjust(widths[i])
+                cell.ljust(widths[i]) if i in (0, 8, 9) else cell.rjust(widths[i])
                 for i, cell in enumerate(line)
             ]
             out.append("  ".join(cells).rstrip())
