@@ -161,5 +161,7 @@ class ImportCatalogue:
             ]
             report.books_added += await self._importer.import_books(batch)
             progress(min(start + BATCH_SIZE, len(books)), len(books))
+        if report.books_added:
+            await self._importer.imported()
         await self._bus.publish([CatalogueImported()])
         return report

@@ -215,3 +215,10 @@ class CatalogueImporter(Protocol):
 
     async def import_books(self, books: Sequence[ImportedBook]) -> int:
         """Add, in one transaction, the books that do not exist yet; return how many."""
+
+    async def imported(self) -> None:
+        """An import has written everything: refresh what the store plans its queries by.
+
+        A bulk load can multiply the catalogue at once; until the store's statistics catch
+        up, its searches would be planned for the old size.
+        """

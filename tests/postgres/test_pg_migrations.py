@@ -27,8 +27,8 @@ SORT_INDEXES = {
     "books_year_desc_idx",
     "book_authors_author_idx",
     "books_search_idx",
-    "books_title_trgm_idx",
-    "authors_name_trgm_idx",
+    "books_title_key_trgm_idx",
+    "authors_name_key_trgm_idx",
     "reviews_book_reviewer_key",
 }
 DATABASE_VARIABLES = (

@@ -173,3 +173,26 @@ async def test_a_statement_past_statement_timeout_is_a_503_not_a_hang(postgres_u
         assert (await conductor.simulate_get(f"/books/{book}")).status_code == 200
         patched = await conductor.simulate_patch(f"/books/{book}", json={"year": 1965})
         assert patched.json["year"] == 1965
+
+
+async def test_connections_that_died_while_idle_are_replaced_without_a_failed_request(
+    postgres_url: str, proxy: CuttableProxy
+) -> None:
+    """The pool hands connections out untested; a dead one costs a retry, not a 503.
+
+    Cutting the proxy and restoring it at once kills every pooled connection while PostgreSQL
+    stays reachable, as a restart of PostgreSQL or a proxy's idle time-out would.
+    """
+    empty_catalogue(postgres_url)
+    async with serve(through(proxy, postgres_url)) as conductor:
+        book = await created(conductor, "/books", {"title": "Dune"})
+        for method, path, body, status in [
+            ("GET", f"/books/{book}", None, 200),  # a read
+            ("PATCH", f"/books/{book}", {"year": 1965}, 200),  # a unit of work
+            ("GET", "/readyz", None, 200),
+        ]:
+            await proxy.cut()
+            await proxy.restore()
+            result, _ = await timed(conductor, method, path, body)
+            assert result.status_code == status, (method, path, result.text)
+        assert (await conductor.simulate_get(f"/books/{book}")).json["year"] == 1965

@@ -63,3 +63,6 @@ class MemoryImporter:
                 added += 1
             tx.commit()
             return added
+
+    async def imported(self) -> None:
+        """Nothing to refresh: the in-memory store plans no queries."""

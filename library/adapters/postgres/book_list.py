@@ -23,34 +23,44 @@ BOOK_COLUMNS = sql.SQL("""
         WHERE ba.book_id = b.id
     ), '[]'::json)""")
 
-# Each way of matching is its own index scan (the full-text GIN index, the title trigram
-# index, the author name trigram index through the link); one OR over the three would read
-# every book instead, computing unaccent() on each title.
-_MATCHES = sql.SQL("""b.id IN (
-    SELECT m.id FROM books m
-    WHERE m.search_vector @@ websearch_to_tsquery('english', library_unaccent(lower(%(q)s)))
+# The query text as the stored search keys are written (folded into a constant at planning).
+_KEY = "library_unaccent(lower(%(q)s))"
+
+# The search, when `q` is given: the parsed query once, then every matching book with its
+# authors' best name similarity, computed set-wise over the matches only. Each way of matching
+# is its own index scan (the full-text GIN index, the title trigram index, the author name
+# trigram index through the link); one OR over the three would read every book instead.
+# The match condition spells the query out, so that the planner estimates how many books it
+# matches; the relevance takes it from `search_query`, materialised so that
+# websearch_to_tsquery() runs once per search, not once per matching book.
+_SEARCH = sql.SQL("""WITH search_query AS MATERIALIZED (
+    SELECT websearch_to_tsquery('english', {key}) AS query
+),
+matches AS (
+    SELECT m.id FROM books m WHERE m.search_vector @@ websearch_to_tsquery('english', {key})
     UNION
-    SELECT m.id FROM books m
-    WHERE library_unaccent(lower(m.title)) %% library_unaccent(lower(%(q)s))
+    SELECT m.id FROM books m WHERE m.title_key %% {key}
     UNION
     SELECT ba.book_id FROM book_authors ba JOIN authors a ON a.id = ba.author_id
-    WHERE library_unaccent(lower(a.name)) %% library_unaccent(lower(%(q)s))
-)""")
+    WHERE a.name_key %% {key}
+),
+found AS (
+    SELECT m.id, max(similarity(a.name_key, {key})) AS author_similarity
+    FROM matches m
+    LEFT JOIN book_authors ba ON ba.book_id = m.id
+    LEFT JOIN authors a ON a.id = ba.author_id
+    GROUP BY m.id
+)
+""").format(key=sql.SQL(_KEY))
+
+_SEARCH_JOIN = sql.SQL("JOIN found f ON f.id = b.id")
 
 # float8 throughout, so the value handed out in a cursor compares exactly when it comes back.
 _RELEVANCE = sql.SQL("""(
-    0.6::float8 * ts_rank(
-        b.search_vector, websearch_to_tsquery('english', library_unaccent(lower(%(q)s)))
-    )::float8
-    + 0.25::float8 * similarity(
-        library_unaccent(lower(b.title)), library_unaccent(lower(%(q)s))
-    )::float8
-    + 0.15::float8 * coalesce((
-        SELECT max(similarity(library_unaccent(lower(a.name)), library_unaccent(lower(%(q)s))))
-        FROM book_authors ba JOIN authors a ON a.id = ba.author_id
-        WHERE ba.book_id = b.id
-    ), 0)::float8
-)""")
+    0.6::float8 * ts_rank(b.search_vector, (SELECT query FROM search_query))::float8
+    + 0.25::float8 * similarity(b.title_key, {key})::float8
+    + 0.15::float8 * coalesce(f.author_similarity, 0)::float8
+)""").format(key=sql.SQL(_KEY))
 
 _FILTERS = {
     "title": sql.SQL('lower(b.title) COLLATE "C" = lower(%(title)s) COLLATE "C"'),
@@ -132,10 +142,11 @@ def book_list(
             params[name] = value
             conditions.append(fragment)
     relevance: sql.Composable = sql.SQL("NULL::float8")
+    search: sql.Composable = sql.SQL("")
+    search_join: sql.Composable = sql.SQL("")
     if query.q is not None:
         params["q"] = query.q
-        conditions.append(_MATCHES)
-        relevance = _RELEVANCE
+        search, search_join, relevance = _SEARCH, _SEARCH_JOIN, _RELEVANCE
     inner_where = sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("TRUE")
     outer_where: sql.Composable = sql.SQL("TRUE")
     if after is not None:
@@ -145,17 +156,19 @@ def book_list(
         for order in query.sort
     ]
     order_by.append(sql.SQL("s.id ASC"))
-    statement = sql.SQL("""
+    statement = sql.SQL("""{search}
 SELECT s.id, s.title, s.year, s.book_isbn, s.genre_name, s.description, s.authors, s.relevance
 FROM (
     SELECT {columns} AS authors, {relevance} AS relevance
-    FROM books b
+    FROM books b {search_join}
     WHERE {inner_where}
 ) s
 WHERE {outer_where}
 ORDER BY {order_by}
 LIMIT %(limit)s OFFSET %(offset)s
 """).format(
+        search=search,
+        search_join=search_join,
         columns=BOOK_COLUMNS,
         relevance=relevance,
         inner_where=inner_where,

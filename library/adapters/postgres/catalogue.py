@@ -10,7 +10,7 @@ from psycopg.rows import TupleRow
 
 from library.adapters.postgres.book_list import BOOK_COLUMNS, book_list
 from library.adapters.postgres.errors import translated
-from library.adapters.postgres.pool import Pool
+from library.adapters.postgres.pool import Connection, Pool, on_live_connection
 from library.application.ports import AuthorFilter, BookFilter, BookPosition
 from library.application.read_models import (
     AuthorView,
@@ -66,15 +66,14 @@ _AUTHOR_FILTERS = {
     "name": sql.SQL("lower(a.name) = lower(%(name)s)"),
     "email": sql.SQL("lower(a.email) = lower(%(email)s)"),
     "q": sql.SQL(
-        "(library_unaccent(lower(a.name)) %% library_unaccent(lower(%(q)s))"
-        " OR library_unaccent(lower(a.email)) %% library_unaccent(lower(%(q)s)))"
+        "(a.name_key %% library_unaccent(lower(%(q)s))"
+        " OR a.email_key %% library_unaccent(lower(%(q)s)))"
     ),
 }
 
 _AUTHOR_RELEVANCE = sql.SQL(
-    "0.7::float8 * similarity(library_unaccent(lower(a.name)), library_unaccent(lower(%(q)s)))"
-    " + 0.3::float8 * coalesce(similarity(library_unaccent(lower(a.email)),"
-    " library_unaccent(lower(%(q)s))), 0) DESC, "
+    "0.7::float8 * similarity(a.name_key, library_unaccent(lower(%(q)s)))"
+    " + 0.3::float8 * coalesce(similarity(a.email_key, library_unaccent(lower(%(q)s))), 0) DESC, "
 )
 
 
@@ -120,14 +119,20 @@ class PostgresCatalogue:
         self._pool = pool
 
     async def _one(self, query: Statement, params: dict[str, object]) -> TupleRow | None:
-        async with translated(), self._pool.connection() as connection:
+        async def fetch(connection: Connection) -> TupleRow | None:
             cursor = await connection.execute(query, params)
             return await cursor.fetchone()
 
+        async with translated():
+            return await on_live_connection(self._pool, fetch)
+
     async def _all(self, query: Statement, params: dict[str, object]) -> list[TupleRow]:
-        async with translated(), self._pool.connection() as connection:
+        async def fetch(connection: Connection) -> list[TupleRow]:
             cursor = await connection.execute(query, params)
             return await cursor.fetchall()
+
+        async with translated():
+            return await on_live_connection(self._pool, fetch)
 
     async def book(self, book_id: int) -> BookDetail | None:
         row = await self._one(_BOOK_DETAIL, {"id": book_id})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from library.adapters.postgres.pool import Pool
+from library.adapters.postgres.pool import Connection, Pool, on_live_connection
 
 
 class PostgresCheck:
@@ -15,5 +15,7 @@ class PostgresCheck:
         self._pool = pool
 
     async def __call__(self) -> None:
-        async with self._pool.connection() as connection:
+        async def ask(connection: Connection) -> None:
             await connection.execute("SELECT 1")
+
+        await on_live_connection(self._pool, ask)

@@ -133,3 +133,9 @@ class PostgresImporter:
             await connection.execute(_INSERT_BOOKS)
             await connection.execute(_INSERT_LINKS)
             return added
+
+    async def imported(self) -> None:
+        # Autovacuum would analyse the tables eventually; searches planned before that
+        # assume the old row counts (a hash join over every book instead of index lookups).
+        async with translated(), self._pool.connection() as connection:
+            await connection.execute("ANALYZE books, authors, book_authors")

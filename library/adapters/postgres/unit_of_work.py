@@ -13,7 +13,7 @@ from library.adapters.postgres.authors import PostgresAuthors
 from library.adapters.postgres.books import PostgresBooks
 from library.adapters.postgres.change_codec import payloads
 from library.adapters.postgres.errors import translated
-from library.adapters.postgres.pool import Pool
+from library.adapters.postgres.pool import Pool, begin
 from library.adapters.postgres.reviews import PostgresReviews
 from library.application.events import EventBus
 from library.application.unit_of_work import UnitOfWorkBase
@@ -49,13 +49,7 @@ class PostgresUnitOfWork(UnitOfWorkBase):
 
     async def _begin(self) -> None:
         async with translated():
-            self._connection = await self._pool.getconn()
-            try:
-                await self._connection.execute("BEGIN")
-            except BaseException:
-                await self._pool.putconn(self._connection)
-                self._connection = None
-                raise
+            self._connection = await begin(self._pool)
         self.authors = PostgresAuthors(self._connection)
         self.books = PostgresBooks(self._connection)
         self.reviews = PostgresReviews(self._connection)
