@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import sys
 import time
@@ -283,8 +284,11 @@ def main(argv: list[str] | None = None) -> int:
             )
             + "\n"
         )
-    print(f"service logs in {workdir}")
-    return 1 if failed else 0
+    if failed:
+        print(f"service logs kept in {workdir}")
+        return 1
+    shutil.rmtree(workdir, ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":
