@@ -254,11 +254,17 @@ def snapshot(base_url: str) -> Snapshot:
     return Snapshot(statuses, cache)
 
 
-def cache_hit_pct(before: Snapshot, after: Snapshot) -> float | None:
-    """Cached reads answered from Redis between two snapshots, in % (None: no cached read)."""
-    grown = {k: v - before.cache.get(k, 0.0) for k, v in after.cache.items()}
+def cache_results(before: Snapshot, after: Snapshot) -> dict[str, int]:
+    """Cached reads between two snapshots by result: hit, miss, error, bypass."""
+    grown = {k: round(v - before.cache.get(k, 0.0)) for k, v in after.cache.items()}
+    return {k: v for k, v in sorted(grown.items()) if v}
+
+
+def cache_hit_pct(results: dict[str, int]) -> float | None:
+    """Cached reads answered from Redis, in % (None: no cached read)."""
+    grown = results
     total = sum(grown.values())
-    return None if total <= 0 else 100.0 * grown.get("hit", 0.0) / total
+    return None if total <= 0 else 100.0 * grown.get("hit", 0) / total
 
 
 def non_2xx_between(before: Snapshot, after: Snapshot) -> dict[tuple[str, int], int]:

@@ -29,6 +29,7 @@ from bench.service import (
     RssSampler,
     Snapshot,
     cache_hit_pct,
+    cache_results,
     non_2xx_between,
     snapshot,
     start_bare,
@@ -73,6 +74,7 @@ class Row:
     min_fraction: float | None = None  # target: at least this % of the bare app's req/s
     max_p99_ms: float | None = None  # target: p99 below this
     cache_hits_pct: float | None = None  # cached reads answered from Redis, measured run
+    cache: dict[str, int] = field(factory=dict)  # cached reads of the measured run by result
     notes: list[str] = field(factory=list)
 
     @property
@@ -144,6 +146,7 @@ class Bench:
         self.redis_url: str = args.redis_url
         self.query_count = 0
         self.catalogue: Catalogue | None = None
+        self.load_before: float | None = None
 
     # -- environment ------------------------------------------------------------------
 
@@ -259,8 +262,9 @@ class Bench:
         if service is not None and before is not None:
             service.check_alive()
             after = snapshot(base)
-            if start is not None:
-                row.cache_hits_pct = cache_hit_pct(start, after)  # the measured run only
+            if start is not None:  # the measured run only
+                row.cache = cache_results(start, after)
+                row.cache_hits_pct = cache_hit_pct(row.cache)
             grown = non_2xx_between(before, after)
             row.non_2xx_detail = {f"{route} {status}": n for (route, status), n in grown.items()}
             row.non_2xx = max(wrk_non_2xx, sum(grown.values()))
@@ -294,6 +298,7 @@ class Bench:
     # -- the run ----------------------------------------------------------------------
 
     def run(self) -> None:
+        self.load_before = os.getloadavg()[0]
         self.prepare()
         self.flush_cache()
         with start_bare(port=BARE_PORT, log_path=self.workdir / "bare.log") as bare:
@@ -523,9 +528,17 @@ class Bench:
                 f"memory: max VmRSS of the one worker during the load {mb:.1f} MB"
                 f" ({self.rss_samples} samples), target < {RSS_TARGET_MB:g} MB: {verdict}"
             )
+        if self.load_before is not None and self.load_before > 0.5:
+            out.append(
+                f"load average before the run: {self.load_before:.2f} (other work on this"
+                f" {os.cpu_count()}-core machine skews these figures)"
+            )
         for row in self.rows:
             for note in row.notes:
                 out.append(f"{row.scenario} ({row.connections} conn): {note}")
+            if row.cache and set(row.cache) != {"hit"}:
+                results = ", ".join(f"{k} {v}" for k, v in row.cache.items())
+                out.append(f"{row.scenario} ({row.connections} conn): cached reads: {results}")
             if row.non_2xx_detail:
                 detail = ", ".join(f"{k}: {v}" for k, v in sorted(row.non_2xx_detail.items()))
                 out.append(f"{row.scenario} ({row.connections} conn): non-2xx answers: {detail}")
@@ -541,6 +554,7 @@ class Bench:
             "books": self.args.books,
             "duration_s": self.args.duration,
             "warmup_s": self.args.warmup,
+            "load_average_before": self.load_before,
             "rows": [
                 {
                     **{k: v for k, v in asdict(row).items() if k != "result"},
