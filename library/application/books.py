@@ -10,6 +10,7 @@ from library.application.ports import Catalogue, UnitOfWork, UnitOfWorkFactory
 from library.application.read_models import BookDetail
 from library.application.references import check_ids, require_existing
 from library.application.retries import retry_on_conflict
+from library.application.wire import decoded
 from library.domain.books import (
     DESCRIPTION_MAX_LENGTH,
     GENRE_MAX_LENGTH,
@@ -105,7 +106,8 @@ async def _detail(catalogue: Catalogue, book_id: int) -> BookDetail:
     detail = await catalogue.book(book_id)
     if detail is None:  # removed by a concurrent request right after our commit
         raise NotFound("book", book_id)
-    return detail
+    # Only a reader that refilled the cache right after our commit makes this a hit.
+    return decoded(detail)
 
 
 class AddBook:

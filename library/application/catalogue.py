@@ -34,6 +34,7 @@ from library.application.read_models import (
     BookDetail,
     BookPage,
     BookSummary,
+    Encoded,
     ReviewView,
 )
 from library.domain.books import Isbn
@@ -183,7 +184,9 @@ class BrowseAuthors:
     def __init__(self, catalogue: Catalogue) -> None:
         self._catalogue = catalogue
 
-    async def __call__(self, params: AuthorListParams) -> Sequence[AuthorView]:
+    async def __call__(
+        self, params: AuthorListParams
+    ) -> Sequence[AuthorView] | Encoded[list[AuthorView]]:
         return await self._catalogue.authors(author_filter(params))
 
 
@@ -191,7 +194,7 @@ class ShowBook:
     def __init__(self, catalogue: Catalogue) -> None:
         self._catalogue = catalogue
 
-    async def __call__(self, book_id: int) -> BookDetail:
+    async def __call__(self, book_id: int) -> BookDetail | Encoded[BookDetail]:
         book = await self._catalogue.book(book_id)
         if book is None:
             raise NotFound("book", book_id)
@@ -202,7 +205,7 @@ class ShowBookReviews:
     def __init__(self, catalogue: Catalogue) -> None:
         self._catalogue = catalogue
 
-    async def __call__(self, book_id: int) -> Sequence[ReviewView]:
+    async def __call__(self, book_id: int) -> Sequence[ReviewView] | Encoded[list[ReviewView]]:
         reviews = await self._catalogue.book_reviews(book_id)
         if reviews is None:
             raise NotFound("book", book_id)
@@ -224,7 +227,7 @@ class ShowAuthor:
     def __init__(self, catalogue: Catalogue) -> None:
         self._catalogue = catalogue
 
-    async def __call__(self, author_id: int) -> AuthorView:
+    async def __call__(self, author_id: int) -> AuthorView | Encoded[AuthorView]:
         author = await self._catalogue.author(author_id)
         if author is None:
             raise NotFound("author", author_id)
@@ -235,7 +238,7 @@ class ShowAuthorBooks:
     def __init__(self, catalogue: Catalogue) -> None:
         self._catalogue = catalogue
 
-    async def __call__(self, author_id: int) -> Sequence[BookSummary]:
+    async def __call__(self, author_id: int) -> Sequence[BookSummary] | Encoded[list[BookSummary]]:
         books = await self._catalogue.author_books(author_id)
         if books is None:
             raise NotFound("author", author_id)

@@ -42,12 +42,12 @@ def position_of(hit: BookHit, sort: tuple[SortOrder, ...]) -> BookPosition:
     values: list[str | int | float | None] = []
     for order in sort:
         if order.field == "title":
-            values.append(hit.book.title)
+            values.append(hit.title)
         elif order.field == "year":
-            values.append(hit.book.year)
+            values.append(hit.year)
         else:
             values.append(hit.relevance)
-    return BookPosition(tuple(values), hit.book.id)
+    return BookPosition(tuple(values), hit.id)
 
 
 def encode_cursor(query: BookFilter, position: BookPosition) -> str:

@@ -21,6 +21,7 @@ from library.application.catalogue import (
 from library.application.catalogue_import import ImportCatalogue, ImportRefused
 from library.application.list_params import AuthorListParams, BookListParams
 from library.application.ports import Catalogue
+from library.application.wire import decoded
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,9 @@ class WarmCache:
             pages += 1
         offset = 0
         while True:
-            authors = await self._browse_authors(AuthorListParams(limit="100", offset=str(offset)))
+            authors = decoded(
+                await self._browse_authors(AuthorListParams(limit="100", offset=str(offset)))
+            )
             await self._browse_authors(AuthorListParams())
             for author in authors:
                 await self._catalogue.author(author.id)

@@ -12,7 +12,14 @@ from typing import Literal, Protocol, Self
 
 from attrs import frozen
 
-from library.application.read_models import AuthorView, BookDetail, BookHit, BookSummary, ReviewView
+from library.application.read_models import (
+    AuthorView,
+    BookDetail,
+    BookHit,
+    BookSummary,
+    Encoded,
+    ReviewView,
+)
 from library.domain.authors import Author, AuthorData
 from library.domain.books import Book, BookData
 from library.domain.events import DomainEvent
@@ -142,18 +149,26 @@ class AuthorFilter:
 
 
 class Catalogue(Protocol):
-    """The read side: everything clients read, shaped for them."""
+    """The read side: everything clients read, shaped for them.
 
-    async def book(self, book_id: int) -> BookDetail | None: ...
+    A read may come back `Encoded`, in the JSON it would be sent as (a cache hit): pass it on
+    as it is, or rebuild it with `wire.decoded` when its fields are needed.
+    """
 
-    async def book_reviews(self, book_id: int) -> Sequence[ReviewView] | None:
+    async def book(self, book_id: int) -> BookDetail | Encoded[BookDetail] | None: ...
+
+    async def book_reviews(
+        self, book_id: int
+    ) -> Sequence[ReviewView] | Encoded[list[ReviewView]] | None:
         """The book's reviews by id, or None when the book does not exist."""
 
     async def review(self, review_id: int) -> ReviewView | None: ...
 
-    async def author(self, author_id: int) -> AuthorView | None: ...
+    async def author(self, author_id: int) -> AuthorView | Encoded[AuthorView] | None: ...
 
-    async def author_books(self, author_id: int) -> Sequence[BookSummary] | None:
+    async def author_books(
+        self, author_id: int
+    ) -> Sequence[BookSummary] | Encoded[list[BookSummary]] | None:
         """The author's books by id, or None when the author does not exist."""
 
     async def books(
@@ -165,7 +180,10 @@ class Catalogue(Protocol):
         `relevance` is filled in whenever `query.q` is set.
         """
 
-    async def authors(self, query: AuthorFilter) -> Sequence[AuthorView]: ...
+    async def authors(
+        self, query: AuthorFilter
+    ) -> Sequence[AuthorView] | Encoded[list[AuthorView]]:
+        """The matching authors, in the filter's order."""
 
     async def most_reviewed_books(self, limit: int) -> Sequence[int]:
         """Ids of the `limit` books with the most reviews (ties by id), for cache warming."""

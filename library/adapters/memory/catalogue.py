@@ -128,7 +128,7 @@ class MemoryCatalogue:
             first = 0 if after is None else after.book_id
             ids = (book_id for book_id in self._candidates(query) if book_id > first)
             return [
-                BookHit(self._book_view(book_id, books[book_id]))
+                BookHit.of(self._book_view(book_id, books[book_id]))
                 for book_id in heapq.nsmallest(offset + limit, ids)[offset:]
             ]
         book_authors = self._store.book_authors
@@ -153,7 +153,7 @@ class MemoryCatalogue:
         # A bounded heap: O(n log(offset + limit)) instead of sorting every match.
         page = heapq.nsmallest(offset + limit, found)[offset:]
         return [
-            BookHit(self._book_view(book_id, books[book_id]), relevance)
+            BookHit.of(self._book_view(book_id, books[book_id]), relevance)
             for _, book_id, relevance in page
         ]
 

@@ -165,7 +165,7 @@ class PostgresCatalogue:
     ) -> Sequence[BookHit]:
         statement = book_list(query, after=after, offset=offset, limit=limit)
         rows = await self._all(statement.query, statement.params)
-        return [BookHit(_book(row), row[7]) for row in rows]
+        return [BookHit.of(_book(row), row[7]) for row in rows]
 
     async def authors(self, query: AuthorFilter) -> Sequence[AuthorView]:
         params: dict[str, object] = {"limit": query.limit, "offset": query.offset}

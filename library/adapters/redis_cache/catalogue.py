@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from library.adapters.redis_cache.codec import decode, encode
+from library.adapters.redis_cache import codec
 from library.adapters.redis_cache.keys import CacheKeys
 from library.adapters.redis_cache.store import GenerationalCache
 from library.application.ports import AuthorFilter, BookFilter, BookPosition, Catalogue
@@ -14,17 +14,19 @@ from library.application.read_models import (
     BookDetail,
     BookHit,
     BookSummary,
+    Encoded,
     ReviewView,
 )
 
-T = TypeVar("T")
+R = TypeVar("R")
 
 
 class CachedCatalogue:
     """Serve reads from Redis when a current entry exists, else from `inner`, then cache.
 
     Correctness does not depend on Redis: every failure reads through to `inner`, and an
-    entry is only served while the generations it recorded are current.
+    entry is only served while the generations it recorded are current. A hit comes back in
+    wire form (`Encoded`): it is never rebuilt, only passed on.
     """
 
     def __init__(self, inner: Catalogue, cache: GenerationalCache, keys: CacheKeys) -> None:
@@ -37,43 +39,42 @@ class CachedCatalogue:
         kind: str,
         key: str,
         dependencies: Sequence[str],
-        load: Callable[[], Awaitable[T | None]],
-        model: Any,  # a read model class or a generic alias of one, as cattrs takes them
-    ) -> T | None:
+        load: Callable[[], Awaitable[R | None]],
+        decode: Callable[[bytes], R],
+        encode: Callable[[R], bytes] = codec.encode,
+    ) -> R | None:
         found = await self._cache.lookup(kind, key, dependencies)
         if found.value is not None:
             try:
-                decoded: T = decode(found.value, model)
-                return decoded
+                return decode(found.value)
             except ValueError:
-                self._cache_error(kind)
+                # A garbled entry is a miss; the store that follows overwrites it.
+                self._cache.observer.error(kind)
         result = await load()
         if result is not None and found.generations is not None:
             await self._cache.store(kind, key, dependencies, found, encode(result))
         return result
 
-    def _cache_error(self, kind: str) -> None:
-        # A garbled entry is a miss; the store that follows overwrites it.
-        self._cache.observer.error(kind)
-
-    async def book(self, book_id: int) -> BookDetail | None:
+    async def book(self, book_id: int) -> BookDetail | Encoded[BookDetail] | None:
         keys = self._keys
         return await self._read(
             "book",
             keys.book(book_id),
             [keys.book_generation(book_id), keys.all_authors],
             lambda: self._inner.book(book_id),
-            BookDetail,
+            lambda data: codec.decode(data, BookDetail),
         )
 
-    async def book_reviews(self, book_id: int) -> Sequence[ReviewView] | None:
+    async def book_reviews(
+        self, book_id: int
+    ) -> Sequence[ReviewView] | Encoded[list[ReviewView]] | None:
         keys = self._keys
         return await self._read(
             "book_reviews",
             keys.book_reviews(book_id),
             [keys.book_generation(book_id)],
             lambda: self._inner.book_reviews(book_id),
-            list[ReviewView],
+            lambda data: codec.decode(data, list[ReviewView]),
         )
 
     async def review(self, review_id: int) -> ReviewView | None:
@@ -85,24 +86,26 @@ class CachedCatalogue:
         # An operator's query (cache warming), not worth an entry of its own.
         return await self._inner.most_reviewed_books(limit)
 
-    async def author(self, author_id: int) -> AuthorView | None:
+    async def author(self, author_id: int) -> AuthorView | Encoded[AuthorView] | None:
         keys = self._keys
         return await self._read(
             "author",
             keys.author(author_id),
             [keys.author_generation(author_id)],
             lambda: self._inner.author(author_id),
-            AuthorView,
+            lambda data: codec.decode(data, AuthorView),
         )
 
-    async def author_books(self, author_id: int) -> Sequence[BookSummary] | None:
+    async def author_books(
+        self, author_id: int
+    ) -> Sequence[BookSummary] | Encoded[list[BookSummary]] | None:
         keys = self._keys
         return await self._read(
             "author_books",
             keys.author_books(author_id),
             [keys.author_generation(author_id), keys.all_books],
             lambda: self._inner.author_books(author_id),
-            list[BookSummary],
+            lambda data: codec.decode(data, list[BookSummary]),
         )
 
     async def books(
@@ -114,17 +117,20 @@ class CachedCatalogue:
             keys.book_list(repr((query, after, offset, limit))),
             [keys.all_books, keys.all_authors],
             lambda: self._inner.books(query, after=after, offset=offset, limit=limit),
-            list[BookHit],
+            codec.decode_hits,
+            codec.encode_hits,
         )
         return [] if result is None else result
 
-    async def authors(self, query: AuthorFilter) -> Sequence[AuthorView]:
+    async def authors(
+        self, query: AuthorFilter
+    ) -> Sequence[AuthorView] | Encoded[list[AuthorView]]:
         keys = self._keys
-        result = await self._read(
+        result: Sequence[AuthorView] | Encoded[list[AuthorView]] | None = await self._read(
             "author_list",
             keys.author_list(repr(query)),
             [keys.all_authors],
             lambda: self._inner.authors(query),
-            list[AuthorView],
+            lambda data: codec.decode(data, list[AuthorView]),
         )
         return [] if result is None else result

@@ -1,78 +1,90 @@
-"""Read models to bytes and back: orjson over cattrs' unstructured form.
+"""Read models to cached bytes and back, without rebuilding them on a hit.
 
-Decoding is strict about JSON types: cattrs on its own would read `{}` as an empty list or
-`"5"` as 5, and a garbled entry must be refused (a miss), never served as a different page.
+A model (or a list of them) is kept in its wire form (`wire.to_json`) behind a CRC-32 of it; a
+hit hands that JSON out as `Encoded`, checked but not parsed, so it goes to the client as it
+is. The hits of a book list keep, besides each book's JSON, what a cursor is made of (id,
+title, year, relevance), in a small JSON header before the books.
+
+Anything that is not what `encode` wrote (Redis returned garbage, or another version's
+entry) fails the checksum or the header and is refused with ValueError: a miss, never a
+different page.
 """
 
 from __future__ import annotations
 
-import typing
-from collections.abc import Callable
+import zlib
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from cattrs import Converter
-from cattrs.preconf.orjson import OrjsonConverter, make_converter
+
+from library.application.read_models import BookHit, BookView, Encoded
+from library.application.wire import to_json
+
+_CHECKSUM = 8  # hex digits of a CRC-32
+_HEADER_END = b"\n"  # orjson escapes newlines inside strings, so the header has none
 
 
-class WrongTypeError(TypeError):
-    """A cached JSON value of another type than the read model's field."""
+def _sealed(json: bytes) -> bytes:
+    return b"%08x" % zlib.crc32(json) + json
 
 
-def _strict(kind: type, *accepted: type) -> Callable[[object, Any], Any]:
-    def structure(value: object, _: Any) -> Any:
-        if type(value) not in accepted:
-            raise WrongTypeError(f"expected {kind.__name__}, got {type(value).__name__}")
-        return value
-
-    return structure
-
-
-def _is_sequence(cls: Any) -> bool:
-    origin = typing.get_origin(cls)
-    return origin is list or (origin is tuple and typing.get_args(cls)[1:] == (...,))
-
-
-def _strict_sequence(cls: Any, converter: Converter) -> Callable[[object, Any], Any]:
-    origin = typing.get_origin(cls)
-    item_type = typing.get_args(cls)[0]
-    structure_item = converter.get_structure_hook(item_type)
-
-    def structure(value: object, _: Any) -> Any:
-        if type(value) is not list:
-            raise WrongTypeError(f"expected an array, got {type(value).__name__}")
-        return origin(structure_item(item, item_type) for item in value)
-
-    return structure
-
-
-def _make_converter() -> OrjsonConverter:
-    converter = make_converter(detailed_validation=False)
-    converter.register_structure_hook(int, _strict(int, int))
-    converter.register_structure_hook(str, _strict(str, str))
-    converter.register_structure_hook(float, _strict(float, float, int))
-    converter.register_structure_hook_factory(_is_sequence, _strict_sequence)
-    return converter
-
-
-_converter = _make_converter()
+def _unsealed(data: bytes) -> bytes:
+    json = data[_CHECKSUM:]
+    if data[:_CHECKSUM] != b"%08x" % zlib.crc32(json):
+        raise ValueError("cached value fails its checksum")
+    return json
 
 
 def encode(value: object) -> bytes:
-    data: bytes = _converter.dumps(value)
-    return data
+    """A read model, or a list of them, as kept in the cache."""
+    return _sealed(to_json(value))
 
 
-def decode(data: bytes, kind: Any) -> Any:
-    """Rebuild a read model.
+def decode(data: bytes, kind: Any) -> Encoded[Any]:
+    """What `encode` kept, in wire form, named as `kind`.
 
     Raises:
-        ValueError: `data` is not what `encode` wrote for `kind` (Redis returned garbage).
+        ValueError: `data` is not what `encode` wrote.
     """
+    return Encoded(_unsealed(data), kind)
+
+
+def encode_hits(hits: Sequence[BookHit]) -> bytes:
+    """The hits of a book list: a header of cursor values and lengths, then the books."""
+    books = [to_json(hit.book) for hit in hits]
+    header = orjson.dumps(
+        [
+            [hit.id, hit.title, hit.year, hit.relevance, len(book)]
+            for hit, book in zip(hits, books, strict=True)
+        ]
+    )
+    return _sealed(header + _HEADER_END + b"".join(books))
+
+
+def decode_hits(data: bytes) -> list[BookHit]:
+    """The hits `encode_hits` kept, each book in wire form.
+
+    Raises:
+        ValueError: `data` is not what `encode_hits` wrote.
+    """
+    header, found, books = _unsealed(data).partition(_HEADER_END)
+    if not found:
+        raise ValueError("cached hits have no header")
     try:
-        raw = orjson.loads(data)
-        if type(raw) is not (list if _is_sequence(kind) else dict):
-            raise WrongTypeError(f"expected {kind}, got {type(raw).__name__}")
-        return _converter.structure(raw, kind)
-    except Exception as error:  # cattrs raises a variety of exceptions on bad input
-        raise ValueError(f"cached value is not a {kind}: {error}") from error
+        rows = orjson.loads(header)
+        if type(rows) is not list:
+            raise TypeError(f"the header is a {type(rows).__name__}")
+        hits: list[BookHit] = []
+        start = 0
+        for book_id, title, year, relevance, length in rows:
+            end = start + length
+            hits.append(
+                BookHit(book_id, title, year, relevance, Encoded(books[start:end], BookView))
+            )
+            start = end
+    except (TypeError, ValueError) as error:  # not a list of 5-item rows with a length
+        raise ValueError(f"cached hits are malformed: {error}") from error
+    if start != len(books):
+        raise ValueError("cached hits do not add up to their books")
+    return hits

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import attrs
-import orjson
 from cattrs import Converter
 from cattrs.cols import list_structure_factory
 from cattrs.errors import (
@@ -26,6 +25,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn
 from cattrs.preconf.orjson import make_converter
 
+from library.application import wire
 from library.application.changes import Unset
 from library.domain.errors import FieldError, ValidationFailed
 
@@ -185,5 +185,5 @@ def structure(data: object, cls: type[T], root: str = "") -> T:
 
 
 def to_json(value: object) -> bytes:
-    """Encode a read model (or a list of them) as JSON."""
-    return orjson.dumps(json_converter().unstructure(value))
+    """Encode a read model (or a list of them, or a page) as JSON: their wire form."""
+    return wire.to_json(value)
