@@ -76,6 +76,18 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(entry, default=str).decode()
 
 
+def lean_records() -> None:
+    """Stop logging from gathering what no line of ours shows: thread, process and caller.
+
+    These are process-wide switches (the logging HOWTO's "Optimization"); finding the caller
+    walks the stack on every record, a noticeable share of the one line per request.
+    """
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
+    logging._srcfile = None  # documented in the HOWTO, though named as private
+
+
 def logging_config(level: str, log_format: str, *, access_log: bool = False) -> dict[str, Any]:
     """The dictConfig of the service's logging.
 
@@ -116,4 +128,5 @@ def configure_logging(level: str, log_format: str) -> None:
     """
     if logging.getLogger().handlers:
         return
+    lean_records()
     logging.config.dictConfig(logging_config(level, log_format))

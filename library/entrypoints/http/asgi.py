@@ -5,6 +5,7 @@ from __future__ import annotations
 from library.container import Container, create_container
 from library.entrypoints.http.app import create_app
 from library.entrypoints.http.idempotency import AsgiApp, IdempotentPosts
+from library.entrypoints.logs import lean_records
 
 
 def create_service(container: Container) -> AsgiApp:
@@ -18,4 +19,5 @@ def create_service(container: Container) -> AsgiApp:
 
 def app() -> AsgiApp:
     """Build the service from the environment's settings."""
+    lean_records()  # uvicorn's worker processes configure logging without our CLI
     return create_service(create_container())

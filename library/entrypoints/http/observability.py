@@ -10,9 +10,9 @@ neither grows with the ids clients send.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -58,7 +58,7 @@ class Observability:
 
     async def process_request(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         given = req.get_header(REQUEST_ID)
-        rid = given if given is not None and _VALID_ID.fullmatch(given) else uuid.uuid4().hex
+        rid = given if given is not None and _VALID_ID.fullmatch(given) else os.urandom(16).hex()
         context = req.context
         context.request_id = rid
         context.log_token = request_id.set(rid)
