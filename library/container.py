@@ -211,10 +211,13 @@ class Container(containers.DeclarativeContainer):
     _uow = unit_of_work.provider
     _catalogue = catalogue
 
-    add_book = providers.Singleton(AddBook, uow=_uow, catalogue=_catalogue)
-    replace_book = providers.Singleton(ReplaceBook, uow=_uow, catalogue=_catalogue)
-    revise_book = providers.Singleton(ReviseBook, uow=_uow, catalogue=_catalogue)
-    replace_book_authors = providers.Singleton(ReplaceBookAuthors, uow=_uow, catalogue=_catalogue)
+    # A write answers with the book as it just committed it: read from storage itself, since
+    # the write has just made any cached copy stale (a lookup would only miss, then refill).
+    _written = stored_catalogue
+    add_book = providers.Singleton(AddBook, uow=_uow, catalogue=_written)
+    replace_book = providers.Singleton(ReplaceBook, uow=_uow, catalogue=_written)
+    revise_book = providers.Singleton(ReviseBook, uow=_uow, catalogue=_written)
+    replace_book_authors = providers.Singleton(ReplaceBookAuthors, uow=_uow, catalogue=_written)
     remove_book = providers.Singleton(RemoveBook, uow=_uow)
 
     add_author = providers.Singleton(AddAuthor, uow=_uow)
