@@ -7,6 +7,8 @@ whatever they need.
 
 from __future__ import annotations
 
+import os
+
 from dependency_injector import containers, providers
 from prometheus_client import CollectorRegistry
 
@@ -82,6 +84,7 @@ class PostgresAdapters(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     bus = providers.Dependency(instance_of=EventBus)
     notify_channel: providers.Dependency[str | None] = providers.Dependency()
+    origin: providers.Dependency[str] = providers.Dependency()
     pool = providers.Singleton(
         create_pool,
         url=settings.provided.database_url,
@@ -91,7 +94,7 @@ class PostgresAdapters(containers.DeclarativeContainer):
         connect_timeout=settings.provided.pool_timeout,
     )
     unit_of_work = providers.Factory(
-        PostgresUnitOfWork, pool=pool, bus=bus, notify_channel=notify_channel
+        PostgresUnitOfWork, pool=pool, bus=bus, notify_channel=notify_channel, origin=origin
     )
     catalogue = providers.Singleton(PostgresCatalogue, pool=pool)
     pool_stats = providers.Singleton(PsycopgPoolStats, pool=pool)
@@ -170,12 +173,15 @@ class Container(containers.DeclarativeContainer):
             cache_kind, none=providers.List(), redis=providers.List(redis.invalidator)
         ),
     )
+    # Names this instance in the changes it announces, so its own change feed skips them.
+    origin = providers.Singleton(lambda: os.urandom(8).hex())
     memory = providers.Container(MemoryAdapters, bus=bus)
     postgres = providers.Container(
         PostgresAdapters,
         settings=settings,
         bus=bus,
         notify_channel=providers.Callable(_notify_channel, settings),
+        origin=origin,
     )
     change_feed = providers.Singleton(
         ChangeFeed,
@@ -184,6 +190,7 @@ class Container(containers.DeclarativeContainer):
         resync=redis.cache.provided.invalidate_all,
         status=delivery,
         heartbeat=providers.Callable(_feed_heartbeat, settings),
+        origin=origin,
     )
 
     unit_of_work = providers.Selector(

@@ -22,6 +22,7 @@ from library.application.events import DeliveryStatus
 from library.domain.events import AuthorChanged, BookChanged, DomainEvent, ReviewChanged
 
 CHANNEL = "library_changes_feed_test"
+OWN = "0123456789abcdef"  # the origin of the instance the feed belongs to
 
 
 async def notify(url: str, *payload_texts: str) -> None:
@@ -86,6 +87,7 @@ async def feed(postgres_url: str) -> AsyncIterator[tuple[ChangeFeed, Recorder, D
         status,
         heartbeat=0.1,
         channel=CHANNEL,
+        origin=OWN,
     )
     assert not status.live
     assert status.caught_up_to == float("-inf")  # nothing heard yet: vouch for nothing
@@ -118,7 +120,25 @@ async def test_events_come_through_in_order(
     assert recorder.delivered == events
 
 
-@pytest.mark.parametrize("payload", ['"*"', "garbage", '[["book", "1", []]]'])
+async def test_changes_of_its_own_instance_are_skipped(
+    feed: tuple[ChangeFeed, Recorder, DeliveryStatus], postgres_url: str
+) -> None:
+    """The instance's writers applied them right after committing; only others' arrive."""
+    _, recorder, _ = feed
+    own, other = ReviewChanged(1, 1), ReviewChanged(2, 2)
+    await notify(
+        postgres_url,
+        *(p.decode() for p in payloads([own], OWN)),
+        *(p.decode() for p in payloads([other], "fedcba9876543210")),
+    )
+    await recorder.wait(lambda: len(recorder.delivered) == 1)
+    await asyncio.sleep(0.3)  # two heartbeats: the own change had every chance to arrive
+    assert recorder.delivered == [other]
+
+
+@pytest.mark.parametrize(
+    "payload", ['"*"', "garbage", '- [["book", "1", []]]', '[["book",1,[]]]', "- ", ""]
+)
 async def test_a_payload_it_cannot_read_means_resync(
     feed: tuple[ChangeFeed, Recorder, DeliveryStatus], postgres_url: str, payload: str
 ) -> None:

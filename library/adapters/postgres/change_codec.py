@@ -1,4 +1,9 @@
-"""Domain events as NOTIFY payloads (PostgreSQL caps a payload at 8,000 bytes)."""
+"""Domain events as NOTIFY payloads (PostgreSQL caps a payload at 8,000 bytes).
+
+A payload is the writer's origin (a token naming the instance), a space, then the events as
+JSON: a listener skips what its own instance wrote, since that instance's writers applied
+those events to the cache themselves, right after committing.
+"""
 
 from __future__ import annotations
 
@@ -46,16 +51,25 @@ def _plain(event: DomainEvent) -> list[object]:
     raise TypeError(f"not a domain event: {event!r}")
 
 
-def payloads(events: Sequence[DomainEvent]) -> Iterator[bytes]:
-    """Payloads of at most MAX_PAYLOAD bytes that together carry `events`."""
+ANONYMOUS = "-"  # an origin no instance has (its tokens are hex)
+
+
+def payloads(events: Sequence[DomainEvent], origin: str = ANONYMOUS) -> Iterator[bytes]:
+    """Payloads of at most MAX_PAYLOAD bytes that together carry `events` from `origin`."""
+    head = origin.encode() + b" "
+    for body in _bodies(events, MAX_PAYLOAD - len(head)):
+        yield head + body
+
+
+def _bodies(events: Sequence[DomainEvent], limit: int) -> Iterator[bytes]:
     batch: list[bytes] = []
     size = 2
     for event in events:
         item = orjson.dumps(_plain(event))
-        if len(item) + 2 > MAX_PAYLOAD:
+        if len(item) + 2 > limit:
             yield EVERYTHING
             continue
-        if size + len(item) + 1 > MAX_PAYLOAD:
+        if size + len(item) + 1 > limit:
             yield b"[" + b",".join(batch) + b"]"
             batch, size = [], 2
         batch.append(item)
@@ -64,13 +78,19 @@ def payloads(events: Sequence[DomainEvent]) -> Iterator[bytes]:
         yield b"[" + b",".join(batch) + b"]"
 
 
+def origin_of(payload: str) -> str:
+    """Who wrote a payload (ANONYMOUS when it does not say)."""
+    origin, found, _ = payload.partition(" ")
+    return origin if found else ANONYMOUS
+
+
 def events_of(payload: str) -> list[DomainEvent] | None:
     """The events in a payload; None when it says (or, garbled, means) "everything".
 
     Raises nothing: a payload that cannot be read is treated as "everything changed".
     """
     try:
-        items = orjson.loads(payload)
+        items = orjson.loads(payload.partition(" ")[2])
         if not isinstance(items, list):
             return None
         return [_event(item) for item in items]

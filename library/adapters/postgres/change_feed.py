@@ -17,7 +17,7 @@ from typing import Any
 import psycopg
 from psycopg.abc import Query
 
-from library.adapters.postgres.change_codec import events_of
+from library.adapters.postgres.change_codec import ANONYMOUS, events_of, origin_of
 from library.application.events import DeliveryStatus
 from library.domain.events import DomainEvent
 
@@ -47,9 +47,12 @@ class ChangeFeed:
         *,
         heartbeat: float = 1.0,
         channel: str = CHANNEL,
+        origin: str = ANONYMOUS,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        """Listen for changes; those written by `origin` (this instance) are skipped."""
         self._url = url
+        self._origin = origin
         self._deliver = deliver
         self._resync = resync
         self._heartbeat = heartbeat
@@ -121,6 +124,8 @@ class ChangeFeed:
     async def _apply(self, connection: psycopg.AsyncConnection[Any], *, wait: float) -> None:
         """Apply the notifications that arrive within `wait` seconds (0: those already in)."""
         async for notify in connection.notifies(timeout=wait):
+            if self._origin != ANONYMOUS and origin_of(notify.payload) == self._origin:
+                continue  # applied by the writer itself, right after it committed
             events = events_of(notify.payload)
             if events is None:
                 await self._resync()

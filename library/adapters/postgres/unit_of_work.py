@@ -11,7 +11,7 @@ from psycopg.rows import TupleRow
 
 from library.adapters.postgres.authors import PostgresAuthors
 from library.adapters.postgres.books import PostgresBooks
-from library.adapters.postgres.change_codec import payloads
+from library.adapters.postgres.change_codec import ANONYMOUS, payloads
 from library.adapters.postgres.errors import translated
 from library.adapters.postgres.pool import Pool, begin
 from library.adapters.postgres.reviews import PostgresReviews
@@ -28,10 +28,17 @@ class PostgresUnitOfWork(UnitOfWorkBase):
     so reads outside units of work cost no BEGIN/COMMIT round trips.
     """
 
-    def __init__(self, pool: Pool, bus: EventBus, notify_channel: str | None = None) -> None:
+    def __init__(
+        self,
+        pool: Pool,
+        bus: EventBus,
+        notify_channel: str | None = None,
+        origin: str = ANONYMOUS,
+    ) -> None:
         super().__init__(bus)
         self._pool = pool
         self._notify_channel = notify_channel
+        self._origin = origin
         self._connection: AsyncConnection[TupleRow] | None = None
 
     async def __aexit__(
@@ -71,7 +78,7 @@ class PostgresUnitOfWork(UnitOfWorkBase):
         channel = sql.Identifier(self._notify_channel)
         notifies = [
             sql.SQL("NOTIFY {}, {};").format(channel, sql.Literal(payload.decode()))
-            for payload in payloads(self._events)
+            for payload in payloads(self._events, self._origin)
         ]
         return sql.SQL(" ").join([*notifies, sql.SQL("COMMIT")])
 

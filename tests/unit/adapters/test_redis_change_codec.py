@@ -7,7 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from library.adapters.postgres.change_codec import EVERYTHING, MAX_PAYLOAD, events_of, payloads
+from library.adapters.postgres.change_codec import (
+    ANONYMOUS,
+    EVERYTHING,
+    MAX_PAYLOAD,
+    events_of,
+    origin_of,
+    payloads,
+)
 from library.domain.events import (
     AuthorChanged,
     AuthorRemoved,
@@ -81,9 +88,9 @@ def test_an_event_too_big_for_any_payload_says_everything() -> None:
     huge = BookChanged(1, frozenset(range(10**9, 10**9 + 2000)))
     assert len(orjson.dumps(sorted(huge.author_ids))) > MAX_PAYLOAD
     found = list(payloads([ReviewChanged(1, 2), huge, AuthorChanged(3)]))
-    assert EVERYTHING in found
+    assert b"- " + EVERYTHING in found
     assert all(len(payload) <= MAX_PAYLOAD for payload in found)
-    assert events_of(EVERYTHING.decode()) is None
+    assert events_of("- " + EVERYTHING.decode()) is None
     assert decoded(found) is None
 
 
@@ -129,7 +136,8 @@ GARBAGE = [
 @pytest.mark.parametrize("payload", GARBAGE)
 def test_garbage_means_everything(payload: str) -> None:
     # A payload that cannot be read exactly may have named anything: resynchronise.
-    assert events_of(payload) is None
+    assert events_of(f"{ANONYMOUS} {payload}") is None
+    assert events_of(payload) is None  # no origin: not even read
 
 
 @given(st.text())
@@ -139,4 +147,11 @@ def test_no_text_makes_decoding_raise(payload: str) -> None:
 
 
 def test_an_empty_list_is_no_change() -> None:
-    assert events_of("[]") == []
+    assert events_of("- []") == []
+
+
+def test_a_payload_names_its_origin() -> None:
+    (payload,) = payloads([ReviewChanged(1, 2)], "0123abcd")
+    assert origin_of(payload.decode()) == "0123abcd"
+    assert events_of(payload.decode()) == [ReviewChanged(1, 2)]
+    assert origin_of('[["review",1,2]]') == ANONYMOUS  # an older writer's: nobody's own
