@@ -46,8 +46,9 @@ def create_pool(
     database is back.
 
     Connections are handed out untested: a test costs a round trip on every request. One
-    that died while idle fails its first statement instead, and `on_live_connection` and
-    `begin` then check the idle ones and start over on another.
+    that died while idle fails its first statement instead; reads (`on_live_connection`)
+    then check the idle ones and start over on another, and so does a unit of work that
+    had not sent COMMIT yet (as a retried ConcurrentUpdate).
     """
     return AsyncConnectionPool(
         url,
@@ -86,25 +87,3 @@ async def on_live_connection(pool: Pool, work: Callable[[Connection], Awaitable[
     await pool.check()
     async with pool.connection() as connection:
         return await work(connection)
-
-
-async def begin(pool: Pool) -> Connection:
-    """Borrow a connection and open a transaction on it, on another if it was dead.
-
-    Only BEGIN is ever repeated: a transaction whose connection breaks later may have
-    committed, and its work must not run twice.
-    """
-    for attempt in range(2):
-        connection = await pool.getconn()
-        try:
-            await connection.execute("BEGIN")
-            return connection
-        except psycopg.OperationalError:
-            await pool.putconn(connection)
-            if attempt or not connection.broken:
-                raise
-        except BaseException:
-            await pool.putconn(connection)
-            raise
-        await pool.check()
-    raise AssertionError("unreachable: the second attempt returns or raises")

@@ -57,11 +57,11 @@ class PostgresReviews:
         }
         try:
             cursor = await self._connection.execute(_INSERT, params)
+            row = await cursor.fetchone()  # in pipeline mode, the error arrives with the answer
         except pg.UniqueViolation as error:
             if error.diag.constraint_name != _UNIQUE_REVIEWER:
                 raise
             raise DuplicateReview(book_id, data.reviewer.value) from error
-        row = await cursor.fetchone()
         assert row is not None  # INSERT ... RETURNING always returns the row
         return Review(row[0], book_id, data)
 
