@@ -47,7 +47,7 @@ from library.application.read_models import (
 )
 from library.domain.authors import AuthorData, AuthorName, Email
 from library.domain.books import BookData, Description, Genre, Isbn, Title, Year
-from library.domain.events import DomainEvent
+from library.domain.events import AuthorChanged, BookChanged, DomainEvent, ReviewChanged
 from library.domain.reviews import Comment, Rating, ReviewData, ReviewerName
 
 M = TypeVar("M")
@@ -74,6 +74,7 @@ class Backend:
     ) -> int:
         async with self.unit_of_work() as uow:
             author = await uow.authors.add(author_data(name, email), tuple(book_ids))
+            uow.emit(AuthorChanged(author.id, frozenset(book_ids)))  # as the use cases do
             await uow.commit()
         return author.id
 
@@ -90,6 +91,7 @@ class Backend:
         data = book_data(title, year=year, isbn=isbn, genre=genre, description=description)
         async with self.unit_of_work() as uow:
             book = await uow.books.add(data, tuple(author_ids))
+            uow.emit(BookChanged(book.id, frozenset(author_ids)))
             await uow.commit()
         return book.id
 
@@ -98,6 +100,7 @@ class Backend:
     ) -> int:
         async with self.unit_of_work() as uow:
             review = await uow.reviews.add(book_id, review_data(reviewer, rating, comment))
+            uow.emit(ReviewChanged(book_id, review.id))
             await uow.commit()
         return review.id
 

@@ -524,9 +524,7 @@ for i = 1, #current do
         redis.call('SET', KEYS[i + 2], current[i])
     end
 end
-local entry = ARGV[2]
-local cut = string.find(entry, '\\n', 1, true)
-redis.call('SET', KEYS[1], table.concat(current, ',') .. string.sub(entry, cut), 'PX', ARGV[1])
+redis.call('SET', KEYS[1], table.concat(current, ',') .. '\\n' .. ARGV[2], 'PX', ARGV[1])
 return 1
 """
 

@@ -5,16 +5,21 @@ from __future__ import annotations
 # Store an entry only if every generation it depends on still has the value the reader saw
 # before it read the database. A writer that committed meanwhile has bumped one of them, so
 # a slow reader cannot put back what it read before that commit.
-# A generation never set yet gets a fresh value here (and nothing is stored this time): the
-# next reader sees it and can cache.
-# KEYS: entry, clock, generations...   ARGV: ttl_ms, value, expected generations...
+# A generation that the reader saw missing and that is still missing gets a fresh value here,
+# and the entry is stored under it: no writer bumped it in between, so what the reader read
+# is current. One the reader saw set but that is gone (evicted) is recreated, and nothing is
+# stored. The entry is `generations\nrest`, the generations as they now stand.
+# KEYS: entry, clock, generations...   ARGV: ttl_ms, rest, expected generations ('' = missing)
 STORE_IF_CURRENT = """
 local current = redis.call('MGET', unpack(KEYS, 3))
 local valid = true
 for i = 1, #current do
     if not current[i] then
-        redis.call('SET', KEYS[i + 2], redis.call('INCR', KEYS[2]))
-        valid = false
+        current[i] = tostring(redis.call('INCR', KEYS[2]))
+        redis.call('SET', KEYS[i + 2], current[i])
+        if ARGV[i + 2] ~= '' then
+            valid = false
+        end
     elseif current[i] ~= ARGV[i + 2] then
         valid = false
     end
@@ -22,7 +27,7 @@ end
 if not valid then
     return 0
 end
-redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[1])
+redis.call('SET', KEYS[1], table.concat(current, ',') .. '\\n' .. ARGV[2], 'PX', ARGV[1])
 return 1
 """
 

@@ -144,13 +144,13 @@ class GenerationalCache:
         generations = found.generations
         if generations is None or not self._breaker.closed:
             return
-        recorded = b",".join(g or b"" for g in generations)
         read_ms = str(math.floor(found.read_at * 1000)).encode()
-        entry = _SEPARATOR.join((recorded, read_ms, value))
+        # The script puts the generations in front, as they stand when it stores.
+        rest = read_ms + _SEPARATOR + value
         keys = [key, self._keys.clock, self._keys.epoch, *dependencies]
         try:
             await self._store(
-                keys=keys, args=[self._ttl_ms, entry, *(g or b"" for g in generations)]
+                keys=keys, args=[self._ttl_ms, rest, *(g or b"" for g in generations)]
             )
         except REDIS_FAILURES as error:
             self._failed(kind, error)
