@@ -1,0 +1,1 @@
+ALTER FUNCTION similarity_op(text, text) COST 1;
