@@ -113,10 +113,7 @@ class PostgresUnitOfWork(UnitOfWorkBase):
         if connection is None:
             return
         try:
-            await self._pipeline.aclose()
-        except psycopg.Error as error:
-            # The error the work already raised, met again when leaving pipeline mode.
-            log.debug("pipeline closed on error: %s", error)
+            await self._leave_pipeline()
         finally:
             await self._pool.putconn(connection)
 
@@ -124,12 +121,17 @@ class PostgresUnitOfWork(UnitOfWorkBase):
         connection = self._connection
         if connection is None or connection.closed:
             return
-        try:
-            await self._pipeline.aclose()
-        except psycopg.Error as error:
-            log.debug("pipeline closed on error: %s", error)
+        await self._leave_pipeline()
         try:
             await connection.execute("ROLLBACK")
         except psycopg.Error as error:
             # The connection broke; the pool discards it, and the server rolled back anyway.
             log.warning("ROLLBACK failed: %s", error)
+
+    async def _leave_pipeline(self) -> None:
+        """Leave pipeline mode (a no-op once left) after the work failed or was abandoned."""
+        try:
+            await self._pipeline.aclose()
+        except psycopg.Error as error:
+            # The error the work already raised, met again when the pipeline syncs.
+            log.debug("pipeline closed on error: %s", error)
