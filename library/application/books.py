@@ -106,7 +106,8 @@ async def _detail(catalogue: Catalogue, book_id: int) -> BookDetail:
     detail = await catalogue.book(book_id)
     if detail is None:  # removed by a concurrent request right after our commit
         raise NotFound("book", book_id)
-    # Only a reader that refilled the cache right after our commit makes this a hit.
+    # The container hands writes the storage's own catalogue; through a cache, a reader that
+    # refilled it right after our commit would make this a hit.
     return decoded(detail)
 
 

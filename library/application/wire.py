@@ -6,7 +6,7 @@ edge sends it and a cache stores it, and a cached read goes out without being re
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import orjson
 from cattrs.preconf.orjson import make_converter
@@ -41,8 +41,3 @@ def decoded(value: M | Encoded[M]) -> M:
     except Exception as error:  # cattrs raises a variety of exceptions on bad input
         raise ValueError(f"not the JSON of a {value.kind}: {error}") from error
     return model
-
-
-def encoded(value: Any, kind: Any) -> Encoded[Any]:
-    """`value` in its wire form, named as `kind`."""
-    return Encoded(to_json(value), kind)
