@@ -12,10 +12,18 @@ import os
 from dependency_injector import containers, providers
 from prometheus_client import CollectorRegistry
 
-from library.adapters.memory import MemoryCatalogue, MemoryStore, MemoryUnitOfWork
+from library.adapters.jwt import JwtVerifier
+from library.adapters.memory import (
+    LocalRateLimiter,
+    MemoryApiKeyStore,
+    MemoryCatalogue,
+    MemoryStore,
+    MemoryUnitOfWork,
+)
 from library.adapters.memory.idempotency import MemoryIdempotencyStore
 from library.adapters.memory.importer import MemoryImporter
 from library.adapters.postgres import (
+    PostgresApiKeyStore,
     PostgresCatalogue,
     PostgresCheck,
     PostgresUnitOfWork,
@@ -32,10 +40,14 @@ from library.adapters.redis_cache import (
     CircuitBreaker,
     GenerationalCache,
     RedisCheck,
+    connect,
     create_client,
 )
 from library.adapters.redis_jobs import RedisJobQueue
+from library.adapters.redis_limits import RedisReadLimiter, RedisWriteLimiter
 from library.adapters.telemetry import PrometheusCacheObserver, PsycopgPoolStats
+from library.application.access.api_keys import IssueKey, ListKeys, RevokeKey
+from library.application.access.authentication import ApiKeyVerifier, Authenticate
 from library.application.authors import AddAuthor, RemoveAuthor, ReplaceAuthor, ReviseAuthor
 from library.application.books import (
     AddBook,
@@ -69,12 +81,15 @@ __all__ = ["Container", "create_container", "migrations", "start", "stop"]
 class MemoryAdapters(containers.DeclarativeContainer):
     """The in-memory catalogue: the default, and the fakes of the core's tests."""
 
+    settings = providers.Dependency(instance_of=Settings)
     bus = providers.Dependency(instance_of=EventBus)
     store = providers.Singleton(MemoryStore)
     unit_of_work = providers.Factory(MemoryUnitOfWork, store=store, bus=bus)
     catalogue = providers.Singleton(MemoryCatalogue, store=store)
     importer = providers.Singleton(MemoryImporter, store=store)
     idempotency = providers.Singleton(MemoryIdempotencyStore)
+    # Without a database, the keys are those of LIBRARY_API_KEYS.
+    api_keys = providers.Singleton(MemoryApiKeyStore, keys=settings.provided.access.api_keys)
     checks = providers.List()
 
 
@@ -100,6 +115,7 @@ class PostgresAdapters(containers.DeclarativeContainer):
     pool_stats = providers.Singleton(PsycopgPoolStats, pool=pool)
     importer = providers.Singleton(PostgresImporter, pool=pool)
     idempotency = providers.Singleton(PostgresIdempotencyStore, pool=pool)
+    api_keys = providers.Singleton(PostgresApiKeyStore, pool=pool)
     checks = providers.List(providers.Singleton(PostgresCheck, pool=pool))
 
 
@@ -148,6 +164,21 @@ def _feed_heartbeat(settings: Settings) -> float:
     return min(1.0, settings.cache_fault_staleness / 4)
 
 
+def _token_verifier(settings: Settings) -> JwtVerifier | None:
+    """The JWT verifier the settings configure, or None: bearer tokens then are refused."""
+    jwt = settings.access.jwt
+    if not jwt.configured:
+        return None
+    return JwtVerifier(
+        secrets=jwt.secrets,
+        public_key_pem=jwt.public_key_pem,
+        jwks_url=jwt.jwks_url,
+        issuer=jwt.issuer,
+        audience=jwt.audience,
+        leeway=jwt.leeway,
+    )
+
+
 def _joined(*groups: list[object]) -> list[object]:
     return [item for group in groups for item in group]
 
@@ -175,7 +206,7 @@ class Container(containers.DeclarativeContainer):
     )
     # Names this instance in the changes it announces, so its own change feed skips them.
     origin = providers.Singleton(lambda: os.urandom(8).hex())
-    memory = providers.Container(MemoryAdapters, bus=bus)
+    memory = providers.Container(MemoryAdapters, settings=settings, bus=bus)
     postgres = providers.Container(
         PostgresAdapters,
         settings=settings,
@@ -275,6 +306,42 @@ class Container(containers.DeclarativeContainer):
         ProcessJobs, queue=job_queue, import_catalogue=import_catalogue, warm_cache=warm_cache
     )
 
+    api_key_store = providers.Selector(storage, memory=memory.api_keys, postgres=postgres.api_keys)
+    issue_key = providers.Singleton(IssueKey, store=api_key_store)
+    list_keys = providers.Singleton(ListKeys, store=api_key_store)
+    revoke_key = providers.Singleton(RevokeKey, store=api_key_store)
+    key_verifier = providers.Singleton(ApiKeyVerifier, store=api_key_store)
+    token_verifier = providers.Singleton(_token_verifier, settings)
+    authenticate = providers.Singleton(
+        Authenticate,
+        keys=key_verifier,
+        tokens=token_verifier,
+        metrics_token=settings.provided.access.metrics_token,
+    )
+
+    # Rate limits: shared through Redis when there is one (writes exactly, reads counted here
+    # and reconciled in batches), else per process.
+    write_limiter = providers.Selector(
+        cache_kind,
+        none=providers.Singleton(LocalRateLimiter),
+        redis=providers.Singleton(
+            RedisWriteLimiter,
+            client=redis.client,
+            namespace=settings.provided.cache_namespace,
+            fallback=providers.Singleton(LocalRateLimiter),
+        ),
+    )
+    read_limiter = providers.Selector(
+        cache_kind,
+        none=providers.Singleton(LocalRateLimiter),
+        redis=providers.Singleton(
+            RedisReadLimiter,
+            client=redis.client,
+            namespace=settings.provided.cache_namespace,
+            interval=settings.provided.access.rate_sync_interval,
+        ),
+    )
+
 
 def create_container(settings: Settings | None = None) -> Container:
     """Wire the service for `settings` (read from the environment when not given).
@@ -288,7 +355,12 @@ def create_container(settings: Settings | None = None) -> Container:
             migrations.yoyo_url(settings.database_url)
         except ValueError as error:
             raise ConfigurationError(str(error)) from error
-    return Container(settings=settings)
+    container = Container(settings=settings)
+    try:
+        container.token_verifier()  # a key that cannot be used stops the start, not a request
+    except ValueError as error:
+        raise ConfigurationError(f"JWT settings: {error}") from error
+    return container
 
 
 async def start(container: Container) -> None:
@@ -302,6 +374,12 @@ async def start(container: Container) -> None:
         await container.postgres.pool().open(wait=False)
         if settings.cached:
             await container.change_feed().start()
+    if settings.cached:
+        await connect(container.redis.client())
+        await container.read_limiter().start()
+    tokens = container.token_verifier()
+    if tokens is not None:
+        await tokens.start()
     if settings.demo:
         await load_sample_catalogue(
             container.catalogue(),
@@ -314,7 +392,11 @@ async def start(container: Container) -> None:
 async def stop(container: Container) -> None:
     """Close what `start` opened."""
     settings: Settings = container.settings()
+    tokens = container.token_verifier()
+    if tokens is not None:
+        await tokens.close()
     if settings.cached:
+        await container.read_limiter().stop()
         if not settings.in_memory:
             await container.change_feed().stop()
         await container.redis.client().aclose()

@@ -5,8 +5,16 @@ commit, writers serialised, ids from never-reused sequences, and search and orde
 PostgreSQL does them (with an approximated full-text part, see `full_text`).
 """
 
+from library.adapters.memory.api_keys import MemoryApiKeyStore
 from library.adapters.memory.catalogue import MemoryCatalogue
+from library.adapters.memory.rate_limits import LocalRateLimiter
 from library.adapters.memory.store import MemoryStore
 from library.adapters.memory.unit_of_work import MemoryUnitOfWork
 
-__all__ = ["MemoryCatalogue", "MemoryStore", "MemoryUnitOfWork"]
+__all__ = [
+    "LocalRateLimiter",
+    "MemoryApiKeyStore",
+    "MemoryCatalogue",
+    "MemoryStore",
+    "MemoryUnitOfWork",
+]

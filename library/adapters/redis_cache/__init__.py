@@ -2,7 +2,7 @@
 
 from library.adapters.redis_cache.breaker import CircuitBreaker
 from library.adapters.redis_cache.catalogue import CachedCatalogue
-from library.adapters.redis_cache.client import create_client
+from library.adapters.redis_cache.client import connect, create_client
 from library.adapters.redis_cache.health import RedisCheck
 from library.adapters.redis_cache.invalidation import CacheInvalidator
 from library.adapters.redis_cache.keys import CacheKeys
@@ -15,5 +15,6 @@ __all__ = [
     "CircuitBreaker",
     "GenerationalCache",
     "RedisCheck",
+    "connect",
     "create_client",
 ]

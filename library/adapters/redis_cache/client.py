@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from redis.asyncio import Redis
@@ -9,6 +10,9 @@ from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisClusterException, RedisError
+
+log = logging.getLogger(__name__)
 
 MIN_CONNECT_TIMEOUT = 0.25
 
@@ -40,3 +44,19 @@ def create_client(url: str, *, cluster: bool, timeout: float) -> Any:
     if cluster:
         return RedisCluster.from_url(url, **options)
     return Redis.from_url(url, **options)
+
+
+async def connect(client: Any) -> None:
+    """Learn a cluster's layout before the first requests, if it answers.
+
+    A cluster client that first meets its nodes under a burst of concurrent commands can drop
+    connections while it learns the slots (redis-py #4287); learning them at start avoids
+    that. A Redis that does not answer yet is no reason not to start: the client learns the
+    layout on its first command then.
+    """
+    if not isinstance(client, RedisCluster):
+        return
+    try:
+        await client.initialize()
+    except (RedisError, RedisClusterException, OSError) as error:
+        log.warning("Redis Cluster did not answer at start (%s); it is tried again on use", error)

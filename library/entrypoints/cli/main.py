@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from library.application.errors import StorageUnavailable
 from library.config import ConfigurationError, Settings
-from library.entrypoints.cli import jobs, migrate, seed, serve
+from library.entrypoints.cli import jobs, keys, migrate, seed, serve
 from library.entrypoints.logs import configure_logging
 
 
@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.register(commands)
     seed.register(commands)
     jobs.register(commands)
+    keys.register(commands)
     return parser
 
 

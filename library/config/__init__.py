@@ -6,57 +6,28 @@ import os
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from attrs import frozen
+from attrs import evolve, field, frozen
+
+from library.config.access import AccessSettings, JwtSettings
+from library.config.values import ConfigurationError, choice, flag, integer, seconds
+
+__all__ = [
+    "LOG_FORMATS",
+    "LOG_LEVELS",
+    "MIB",
+    "AccessSettings",
+    "ConfigurationError",
+    "JwtSettings",
+    "Settings",
+    "database_url",
+    "redis_url",
+]
 
 MIB = 1024 * 1024
 
 
-class ConfigurationError(Exception):
-    """An environment variable holds a value the service cannot use."""
-
-
-def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError as error:
-        raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from error
-    if value < minimum:
-        raise ConfigurationError(f"{name} must be at least {minimum}, got {value}")
-    return value
-
-
-def _seconds(env: Mapping[str, str], name: str, default: float, *, minimum: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw.removesuffix("s"))
-    except ValueError as error:
-        raise ConfigurationError(f"{name} must be a number of seconds, got {raw!r}") from error
-    if not value >= minimum:  # also refuses NaN
-        raise ConfigurationError(f"{name} must be at least {minimum}, got {raw!r}")
-    return value
-
-
-def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
-    """A value out of `choices` (case-insensitive); the first is the default."""
-    raw = env.get(name, "").strip().lower()
-    if not raw:
-        return choices[0]
-    if raw not in choices:
-        raise ConfigurationError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
-    return raw
-
-
 LOG_LEVELS = ("info", "debug", "warning", "error", "critical")
 LOG_FORMATS = ("text", "json")
-
-
-def _flag(env: Mapping[str, str], name: str) -> bool:
-    return env.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def database_url(env: Mapping[str, str]) -> str | None:
@@ -108,6 +79,7 @@ class Settings:
     log_level: str = "info"
     log_format: str = "text"
     worker_claim_after: float = 60.0
+    access: AccessSettings = field(factory=AccessSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -119,24 +91,29 @@ class Settings:
         env = os.environ if env is None else env
         return cls(
             database_url=database_url(env),
-            max_body_bytes=_int(env, "LIBRARY_MAX_BODY_BYTES", MIB, minimum=1),
-            demo=_flag(env, "LIBRARY_DEMO"),
+            max_body_bytes=integer(env, "LIBRARY_MAX_BODY_BYTES", MIB, minimum=1),
+            demo=flag(env, "LIBRARY_DEMO"),
             statement_timeout_ms=round(
-                _seconds(env, "LIBRARY_STATEMENT_TIMEOUT", 5.0, minimum=0.001) * 1000
+                seconds(env, "LIBRARY_STATEMENT_TIMEOUT", 5.0, minimum=0.001) * 1000
             ),
-            pool_min_size=_int(env, "LIBRARY_DB_POOL_MIN", 2, minimum=0),
-            pool_max_size=_int(env, "LIBRARY_DB_POOL_MAX", 10, minimum=1),
-            pool_timeout=_seconds(env, "LIBRARY_DB_POOL_TIMEOUT", 3.0, minimum=0.1),
+            pool_min_size=integer(env, "LIBRARY_DB_POOL_MIN", 2, minimum=0),
+            pool_max_size=integer(env, "LIBRARY_DB_POOL_MAX", 10, minimum=1),
+            pool_timeout=seconds(env, "LIBRARY_DB_POOL_TIMEOUT", 3.0, minimum=0.1),
             redis_url=redis_url(env),
-            redis_cluster=_flag(env, "LIBRARY_REDIS_CLUSTER"),
-            redis_timeout=_seconds(env, "LIBRARY_REDIS_TIMEOUT", 0.05, minimum=0.001),
-            cache_ttl=_seconds(env, "LIBRARY_CACHE_TTL", 300.0, minimum=1),
-            cache_fault_staleness=_seconds(env, "LIBRARY_CACHE_FAULT_STALENESS", 5.0, minimum=0.1),
+            redis_cluster=flag(env, "LIBRARY_REDIS_CLUSTER"),
+            redis_timeout=seconds(env, "LIBRARY_REDIS_TIMEOUT", 0.05, minimum=0.001),
+            cache_ttl=seconds(env, "LIBRARY_CACHE_TTL", 300.0, minimum=1),
+            cache_fault_staleness=seconds(env, "LIBRARY_CACHE_FAULT_STALENESS", 5.0, minimum=0.1),
             cache_namespace=env.get("LIBRARY_CACHE_NAMESPACE", "").strip() or "library",
-            log_level=_choice(env, "LIBRARY_LOG_LEVEL", LOG_LEVELS),
-            log_format=_choice(env, "LIBRARY_LOG_FORMAT", LOG_FORMATS),
-            worker_claim_after=_seconds(env, "LIBRARY_WORKER_CLAIM_AFTER", 60.0, minimum=0.01),
+            log_level=choice(env, "LIBRARY_LOG_LEVEL", LOG_LEVELS),
+            log_format=choice(env, "LIBRARY_LOG_FORMAT", LOG_FORMATS),
+            worker_claim_after=seconds(env, "LIBRARY_WORKER_CLAIM_AFTER", 60.0, minimum=0.01),
+            access=AccessSettings.from_env(env),
         )
+
+    def drop_in(self) -> Settings:
+        """These settings with access control and rate limits off (API.md's promises)."""
+        return evolve(self, access=AccessSettings.drop_in())
 
     @property
     def in_memory(self) -> bool:
