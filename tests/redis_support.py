@@ -157,7 +157,7 @@ def cached_settings(
         "pool_max_size": 4,
     }
     values.update(overrides)
-    return Settings(**values)
+    return Settings(**values).drop_in()
 
 
 async def truncate_catalogue(database_url: str) -> None:

@@ -1,7 +1,10 @@
 """Safe retries: a POST with an Idempotency-Key is processed once; repeats get its response.
 
 The stored response is shared by every instance (the store port), kept for a day, and bound
-to the request it answered: the same key with another method, path or body is refused.
+to the request it answered: the same key with another method, path or body is refused. A key
+belongs to its principal: callers scope it (`scoped_key`) before claiming, so the same key
+sent by another principal is another key. A claim is a lease: if the instance holding it dies
+before answering, the key is free again once the lease has run out, not after the retention.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from attrs import frozen
 from library.application.errors import StorageUnavailable
 
 RETENTION_SECONDS = 24 * 3600
+# Longer than any request can take (pool and statement time-outs, a few retries), so that a
+# live holder is never overtaken; short enough that a dead one's key is usable again soon.
+LEASE_SECONDS = 60.0
 WAIT_SECONDS = 10.0  # how long a repeat waits for the first request of its key to finish
 _POLL = 0.02
 MAX_KEY_LENGTH = 255
@@ -52,8 +58,14 @@ class Claim:
 
 
 class IdempotencyStore(Protocol):
-    async def claim(self, key: str, fingerprint: str, expires_at: float) -> Claim:
-        """Take `key` for a request, atomically; an expired key counts as unused."""
+    async def claim(
+        self, key: str, fingerprint: str, expires_at: float, lease_until: float
+    ) -> Claim:
+        """Take `key` for a request, atomically, until `lease_until` (epoch seconds).
+
+        An expired key counts as unused, and so does one whose holder's lease ran out
+        before it stored a response.
+        """
 
     async def complete(self, key: str, response: StoredResponse) -> None: ...
 
@@ -67,6 +79,24 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
+
+
+def scoped_key(key: str, principal_id: str | None) -> str:
+    """The key as stored: `key` itself for anonymous requests, else prefixed by its principal.
+
+    Keys hold no spaces, so `<principal> <key>` never reads as another principal's key.
+    """
+    return key if principal_id is None else f"{principal_id} {key}"
+
+
+# Refusals before any work (credentials, scope, budget) are never kept: the same request may
+# succeed once the client has fixed them; and 5xx answers say nothing about the work's outcome.
+_NEVER_KEPT = frozenset({401, 403, 429})
+
+
+def keeps(status: int) -> bool:
+    """Whether a response with `status` is kept for repeats of its key."""
+    return status < 500 and status not in _NEVER_KEPT
 
 
 def check_key(key: str) -> str:
@@ -84,21 +114,21 @@ class ProcessOnce:
         store: IdempotencyStore,
         *,
         retention: float = RETENTION_SECONDS,
+        lease: float = LEASE_SECONDS,
         wait: float = WAIT_SECONDS,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._store = store
         self._retention = retention
+        self._lease = lease
         self._wait = wait
         self._clock = clock
 
-    async def __call__(
-        self, key: str, request_fingerprint: str, work: Callable[[], Awaitable[StoredResponse]]
-    ) -> StoredResponse:
-        """The response of `work` for this key, computed once.
+    async def begin(self, key: str, request_fingerprint: str) -> StoredResponse | None:
+        """Claim `key` for this request, or get the response stored for it.
 
-        Only successful (2xx) and client-error (4xx) responses are kept: a 5xx, or an
-        exception, releases the key so that the client's retry runs the work again.
+        None means the caller now holds the key and must `finish` (or `abandon`) it. A
+        request holding the key elsewhere is waited for, up to a few seconds.
 
         Raises:
             IdempotencyKeyReused: the key was used for another method, path or body.
@@ -106,8 +136,9 @@ class ProcessOnce:
         """
         deadline = self._clock() + self._wait
         while True:
+            now = self._clock()
             claim = await self._store.claim(
-                key, request_fingerprint, self._clock() + self._retention
+                key, request_fingerprint, now + self._retention, now + self._lease
             )
             if claim.state is ClaimState.MISMATCH:
                 raise IdempotencyKeyReused(key)
@@ -115,19 +146,41 @@ class ProcessOnce:
                 assert claim.response is not None  # DONE always carries the response
                 return claim.response
             if claim.state is ClaimState.NEW:
-                break
+                return None
             if self._clock() >= deadline:
                 raise StorageUnavailable(
                     "a request with this Idempotency-Key is still being processed", retry_after=1
                 )
             await asyncio.sleep(_POLL)
+
+    async def finish(self, key: str, response: StoredResponse) -> None:
+        """Keep the response of the work done under `key` for its repeats, or free the key
+        when the response says nothing final (a refusal or a 5xx)."""
+        if keeps(response.status):
+            await self._store.complete(key, response)
+        else:
+            await self._store.release(key)
+
+    async def abandon(self, key: str) -> None:
+        """Free a key whose work ended without a response, so that a retry runs afresh."""
+        await self._store.release(key)
+
+    async def __call__(
+        self, key: str, request_fingerprint: str, work: Callable[[], Awaitable[StoredResponse]]
+    ) -> StoredResponse:
+        """The response of `work` for this key, computed once (`begin`, `work`, `finish`).
+
+        Raises:
+            IdempotencyKeyReused: the key was used for another method, path or body.
+            StorageUnavailable: a concurrent request with the key did not finish in time.
+        """
+        stored = await self.begin(key, request_fingerprint)
+        if stored is not None:
+            return stored
         try:
             response = await work()
         except BaseException:
-            await self._store.release(key)
+            await self.abandon(key)
             raise
-        if response.status >= 500:
-            await self._store.release(key)
-        else:
-            await self._store.complete(key, response)
+        await self.finish(key, response)
         return response

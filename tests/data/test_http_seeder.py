@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from library.application.access.api_keys import hash_key, new_key
+from library.config.access import api_key_entry
 from library.entrypoints.cli.catalogue_generator import generate_catalogue
 from library.entrypoints.cli.http_seeder import HttpSeeder, SeedFailed
 from library.entrypoints.cli.main import main
@@ -103,13 +105,32 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture
-def running_service() -> Iterator[str]:
-    """`library serve` on the in-memory default, in a process of its own."""
+async def test_a_429_is_waited_out_as_its_retry_after_says() -> None:
+    throttled: dict[str, int] = {}
+
+    def limited(request: httpx.Request) -> httpx.Response:
+        key = request.headers["Idempotency-Key"]
+        throttled[key] = throttled.get(key, 0) + 1
+        if throttled[key] <= 8:  # more 429s than attempts: they must not count as failures
+            return httpx.Response(429, headers={"Retry-After": "0.01"}, json={"detail": "slow"})
+        return httpx.Response(201, json={"id": len(throttled)})
+
+    async with httpx.AsyncClient(
+        transport=httpx.MockTransport(limited), base_url="http://library"
+    ) as client:
+        summary = await HttpSeeder(client, key_prefix="k", attempts=3).seed(
+            generate_catalogue(books=2, authors=1, seed=1)
+        )
+    assert (summary.authors_created, summary.books_created, summary.failed) == (1, 2, 0)
+    assert all(count == 9 for count in throttled.values())
+
+
+def _serve(env_overrides: dict[str, str]) -> Iterator[str]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LIBRARY_", "REDIS_"))}
     for name in ("DATABASE_URL", "POSTGRES_DB", "DB_HOST"):
         env.pop(name, None)
+    env.update(env_overrides)
     process = subprocess.Popen(
         [sys.executable, "-m", "library.entrypoints.cli.main", "serve", "--port", str(port)],
         env=env,
@@ -133,6 +154,24 @@ def running_service() -> Iterator[str]:
         process.wait(timeout=10)
 
 
+@pytest.fixture
+def running_service() -> Iterator[str]:
+    """`library serve` on the in-memory default, in drop-in mode, in a process of its own."""
+    yield from _serve(
+        {"LIBRARY_AUTH": "off", "LIBRARY_RATE_LIMIT_READ": "off", "LIBRARY_RATE_LIMIT_WRITE": "off"}
+    )
+
+
+@pytest.fixture
+def protected_service() -> Iterator[tuple[str, str]]:
+    """`library serve` with access control on, one key, and a tight write budget."""
+    key, key_id = new_key()
+    entry = api_key_entry(key_id, hash_key(key), ("catalogue:write",), None)
+    env = {"LIBRARY_API_KEYS": entry, "LIBRARY_RATE_LIMIT_WRITE": "15/second"}
+    for base_url in _serve(env):
+        yield base_url, key
+
+
 def test_the_cli_feeds_a_running_service(running_service: str, tmp_path: Path) -> None:
     path = tmp_path / "data_feeding.txt"
     assert main(["seed", "generate", "--books", "40", "--authors", "6", "--out", str(path)]) == 0
@@ -143,3 +182,16 @@ def test_the_cli_feeds_a_running_service(running_service: str, tmp_path: Path) -
     assert len(page["items"]) == 40
     assert all(book["authors"] for book in page["items"])
     assert len(httpx.get(f"{running_service}/authors?limit=100").json()) == 6
+
+
+def test_the_cli_feeds_a_protected_service_with_a_key_and_within_its_budget(
+    protected_service: tuple[str, str], tmp_path: Path
+) -> None:
+    base_url, key = protected_service
+    path = tmp_path / "data_feeding.txt"
+    assert main(["seed", "generate", "--books", "40", "--authors", "6", "--out", str(path)]) == 0
+    without_key = ["seed", "http", str(path), "--base-url", base_url]
+    assert main(without_key) == 1  # refused: 401 for every author
+    assert main([*without_key, "--api-key", key, "--concurrency", "8"]) == 0
+    page = httpx.get(f"{base_url}/books?limit=100").json()
+    assert len(page["items"]) == 40

@@ -11,6 +11,7 @@ import pytest
 from library.adapters.memory.idempotency import MemoryIdempotencyStore
 from library.adapters.postgres import create_pool
 from library.adapters.postgres.idempotency import PostgresIdempotencyStore
+from library.application.errors import StorageUnavailable
 from library.application.idempotency import (
     IdempotencyKeyReused,
     IdempotencyStore,
@@ -19,6 +20,7 @@ from library.application.idempotency import (
     StoredResponse,
     check_key,
     fingerprint,
+    scoped_key,
 )
 
 
@@ -130,3 +132,46 @@ def test_fingerprints_tell_method_path_and_body_apart() -> None:
         fingerprint("POST", "/books", b"ab "),
     }
     assert len(prints) == 4
+
+
+async def test_a_claim_left_by_a_dead_instance_is_taken_over_after_its_lease(
+    store: IdempotencyStore,
+) -> None:
+    print_ = fingerprint("POST", "/books", b"{}")
+    dead = ProcessOnce(store, lease=0.3, wait=0.05)
+    assert await dead.begin("orphan", print_) is None  # claimed; the instance then dies
+    with pytest.raises(StorageUnavailable):
+        await dead.begin("orphan", print_)  # still leased: a repeat waits, then gets a 503
+    await asyncio.sleep(0.4)
+    alive, work = ProcessOnce(store), Counter()
+    assert (await alive("orphan", print_, work)).status == 201
+    assert work.calls == 1
+    assert (await alive("orphan", print_, work)).status == 201  # and it is kept now
+    assert work.calls == 1
+
+
+async def test_a_completed_key_is_not_taken_over_when_its_lease_runs_out(
+    store: IdempotencyStore,
+) -> None:
+    once, work = ProcessOnce(store, lease=0.05), Counter()
+    print_ = fingerprint("POST", "/books", b"{}")
+    await once("done", print_, work)
+    await asyncio.sleep(0.1)
+    await once("done", print_, work)
+    assert work.calls == 1
+
+
+@pytest.mark.parametrize("status", [401, 403, 429, 500, 503])
+async def test_refusals_and_failures_are_never_kept(store: IdempotencyStore, status: int) -> None:
+    once = ProcessOnce(store)
+    print_ = fingerprint("POST", "/books", b"{}")
+    assert (await once("k", print_, Counter(status=status))).status == status
+    work = Counter()
+    assert (await once("k", print_, work)).status == 201
+    assert work.calls == 1
+
+
+def test_keys_are_scoped_by_principal() -> None:
+    assert scoped_key("abc", None) == "abc"
+    assert scoped_key("abc", "key:x") != scoped_key("abc", "key:y")
+    assert scoped_key("abc", "key:x") != "abc"

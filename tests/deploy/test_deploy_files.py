@@ -93,7 +93,7 @@ def _documented() -> set[str]:
 
 def _read_by_the_service() -> set[str]:
     sources = [
-        ROOT / "library" / "config.py",
+        *sorted((ROOT / "library" / "config").glob("*.py")),
         ROOT / "library" / "entrypoints" / "cli" / "serve.py",
     ]
     names: set[str] = set()

@@ -37,7 +37,23 @@ _SERVICE_VARIABLES = (
     "REDIS_HOST",
     "LIBRARY_DEMO",
     "PROMETHEUS_MULTIPROC_DIR",
+    "LIBRARY_AUTH",
+    "LIBRARY_API_KEYS",
+    "LIBRARY_RATE_LIMIT_READ",
+    "LIBRARY_RATE_LIMIT_WRITE",
+    "LIBRARY_JWT_SECRET",
+    "LIBRARY_JWT_PUBLIC_KEY_FILE",
+    "LIBRARY_JWT_JWKS_URL",
+    "LIBRARY_METRICS_TOKEN",
+    "LIBRARY_TRUSTED_PROXIES",
+    "LIBRARY_CORS_ORIGINS",
 )
+# Unless a test says otherwise, the server runs in drop-in mode: the contract of API.md.
+DROP_IN = {
+    "LIBRARY_AUTH": "off",
+    "LIBRARY_RATE_LIMIT_READ": "off",
+    "LIBRARY_RATE_LIMIT_WRITE": "off",
+}
 
 
 def free_port() -> int:
@@ -65,6 +81,7 @@ def serve(
     """Run `library serve` on a free port until the block ends."""
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if k not in _SERVICE_VARIABLES}
+    environment.update(DROP_IN)
     environment.update(env or {})
     log = tmp / f"serve-{port}.log"
     command = [sys.executable, "-m", "library.entrypoints.cli.main", "serve", "--port", str(port)]

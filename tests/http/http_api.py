@@ -69,7 +69,7 @@ def _object(result: testing.Result) -> dict[str, Any]:
 
 
 def make_api(settings: Settings | None = None) -> Api:
-    app = create_app(create_container(settings or Settings()))
+    app = create_app(create_container(settings or Settings().drop_in()))
     return Api(testing.TestClient(app))
 
 

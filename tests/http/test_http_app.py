@@ -8,23 +8,23 @@ from falcon import testing
 from library.config import Settings
 from library.container import create_container
 from library.entrypoints.http import asgi, create_app
-from library.entrypoints.http.idempotency import IdempotentPosts
 
 
 def test_the_factory_builds_the_app_from_the_environment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name in ("LIBRARY_DATABASE_URL", "DATABASE_URL", "POSTGRES_DB", "DB_HOST"):
+    for name in ("LIBRARY_DATABASE_URL", "DATABASE_URL", "POSTGRES_DB", "DB_HOST", "LIBRARY_AUTH"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LIBRARY_MAX_BODY_BYTES", "16")
-    app = asgi.app()
-    assert isinstance(app, IdempotentPosts)  # the Falcon app behind the Idempotency-Key handling
-    result = testing.TestClient(app).simulate_post("/authors", json={"name": "A" * 20})
-    assert result.status_code == 413
+    body = {"name": "A" * 20}
+    # Safe by default: an anonymous write is refused before its body is read.
+    assert testing.TestClient(asgi.app()).simulate_post("/authors", json=body).status_code == 401
+    monkeypatch.setenv("LIBRARY_AUTH", "off")
+    assert testing.TestClient(asgi.app()).simulate_post("/authors", json=body).status_code == 413
 
 
 async def test_startup_loads_the_demo_catalogue_once() -> None:
-    app = create_app(create_container(Settings(demo=True)))
+    app = create_app(create_container(Settings(demo=True).drop_in()))
     async with testing.ASGIConductor(app) as conductor:
         first = await conductor.simulate_get("/authors", params={"limit": "100"})
         second = await conductor.simulate_get("/authors", params={"limit": "100"})
@@ -34,7 +34,7 @@ async def test_startup_loads_the_demo_catalogue_once() -> None:
 
 
 async def test_the_conductor_serves_requests_on_one_event_loop() -> None:
-    app = create_app(create_container(Settings()))
+    app = create_app(create_container(Settings().drop_in()))
     async with testing.ASGIConductor(app) as conductor:
         created = await conductor.simulate_post("/authors", json={"name": "A"})
         shown = await conductor.simulate_get(created.headers["location"])

@@ -128,7 +128,7 @@ def test_json_media_types_and_none_at_all_are_accepted(api: Api, content_type: s
 def small_api(limit: int) -> Api:
     from http_api import make_api
 
-    return make_api(Settings(max_body_bytes=limit))
+    return make_api(Settings(max_body_bytes=limit).drop_in())
 
 
 def test_a_body_over_the_limit_is_413() -> None:
@@ -180,7 +180,7 @@ def raw_asgi(
 
 
 def test_a_body_without_content_length_is_cut_at_the_limit() -> None:
-    app = create_app(create_container(Settings(max_body_bytes=64)))
+    app = create_app(create_container(Settings(max_body_bytes=64).drop_in()))
     chunks = [b'{"name": "', b"x" * 40, b"x" * 40, b'"}']
     status, headers, body = raw_asgi(app, "POST", "/authors", chunks, {})
     assert status == 413
@@ -257,7 +257,7 @@ class Failing:
 
 
 def api_with(use_case: str, replacement: object) -> Api:
-    container = create_container(Settings())
+    container = create_container(Settings().drop_in())
     getattr(container, use_case).override(providers.Object(replacement))
     return Api(testing.TestClient(create_app(container)))
 

@@ -37,7 +37,7 @@ class Probe:
 
 
 def api_with_checks(*checks: Probe) -> Api:
-    container = create_container(Settings())
+    container = create_container(Settings().drop_in())
     container.check_readiness.override(providers.Object(CheckReadiness(checks)))
     return Api(testing.TestClient(create_app(container)))
 

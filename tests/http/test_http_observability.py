@@ -58,7 +58,7 @@ def test_a_failure_is_logged_with_its_trace_and_request_id_but_not_answered_with
         async def __call__(self) -> None:
             raise RuntimeError("secret internals")
 
-    container = create_container(Settings())
+    container = create_container(Settings().drop_in())
     container.check_readiness.override(providers.Object(Broken()))
     api = Api(testing.TestClient(create_app(container)))
     lines = io.StringIO()
@@ -179,7 +179,7 @@ def test_pool_usage_and_cache_outcomes_are_exposed() -> None:
         def usage(self) -> PoolUsage:
             return PoolUsage(size=4, available=1, waiting=2, max_size=10)
 
-    container = create_container(Settings())
+    container = create_container(Settings().drop_in())
     container.pool_stats.override(providers.Object(Stats()))
     api = Api(testing.TestClient(create_app(container)))
     container.cache_observer().hit("book")

@@ -39,7 +39,7 @@ def test_the_document_is_valid_openapi_3_1(document: dict[str, Any]) -> None:
 
 
 def test_every_served_route_and_method_is_documented_and_nothing_else() -> None:
-    app = create_app(create_container(Settings()))
+    app = create_app(create_container(Settings().drop_in()))
     document = testing.TestClient(app).simulate_get("/openapi.json").json
     served = {
         route_label(route.path): {
@@ -64,7 +64,7 @@ def test_a_resource_serving_an_undocumented_method_stops_the_app_from_building(
     monkeypatch.setattr(health.Health, "on_post", on_post, raising=False)
     assert "POST" in responder_methods(health.Health())
     with pytest.raises(RuntimeError, match="/healthz"):
-        create_app(create_container(Settings()))
+        create_app(create_container(Settings().drop_in()))
 
 
 def test_bodies_are_the_command_classes_fields(document: dict[str, Any]) -> None:
@@ -116,7 +116,9 @@ def test_query_parameters_are_the_parameter_class_fields(document: dict[str, Any
 
 def test_each_operation_documents_the_problems_it_can_answer(document: dict[str, Any]) -> None:
     post_books = document["paths"]["/books"]["post"]["responses"]
-    assert set(post_books) == {"201", "400", "413", "415", "422", "503"}
+    # In drop-in mode (this document's): no 401, 403 or 429. Every operation may meet the
+    # limits of a request's size (414, 431).
+    assert set(post_books) == {"201", "400", "413", "414", "415", "422", "431", "503"}
     assert "Location" in post_books["201"]["headers"]
     assert "Retry-After" in post_books["503"]["headers"]
     problem = post_books["400"]["content"]["application/problem+json"]["schema"]
@@ -127,10 +129,19 @@ def test_each_operation_documents_the_problems_it_can_answer(document: dict[str,
     assert set(document["paths"]["/books/{book_id}"]["get"]["responses"]) == {
         "200",
         "404",
+        "414",
+        "431",
         "503",
     }
-    assert set(document["paths"]["/books"]["get"]["responses"]) == {"200", "400", "422", "503"}
-    assert set(document["paths"]["/healthz"]["get"]["responses"]) == {"200"}
+    assert set(document["paths"]["/books"]["get"]["responses"]) == {
+        "200",
+        "400",
+        "414",
+        "422",
+        "431",
+        "503",
+    }
+    assert set(document["paths"]["/healthz"]["get"]["responses"]) == {"200", "414", "431"}
     ready_503 = document["paths"]["/readyz"]["get"]["responses"]["503"]
     assert ready_503["content"]["application/problem+json"]["schema"]["allOf"][2] == {
         "$ref": "#/components/schemas/Readiness"
@@ -195,3 +206,73 @@ def test_answers_conform_to_the_document(document: dict[str, Any], api: Api) -> 
     conform.check("/books/{book_id}", "get", api.get("/books/1"))
     conform.check("/healthz", "get", api.get("/healthz"))
     conform.check("/readyz", "get", api.get("/readyz"))
+
+
+@pytest.fixture(scope="module")
+def secured() -> dict[str, Any]:
+    """The document of a deployment with access control on (the default settings)."""
+    app = create_app(create_container(Settings()))
+    body = testing.TestClient(app).simulate_get("/openapi.json").json
+    assert isinstance(body, dict)
+    return body
+
+
+class TestSecurity:
+    def test_it_is_valid_and_declares_both_schemes(self, secured: dict[str, Any]) -> None:
+        OpenAPIV31SpecValidator(secured).validate()
+        schemes = secured["components"]["securitySchemes"]
+        assert schemes["apiKey"] == {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-API-Key",
+            "description": schemes["apiKey"]["description"],
+        }
+        assert schemes["bearer"]["type"] == "http"
+        assert schemes["bearer"]["scheme"] == "bearer"
+        assert schemes["bearer"]["bearerFormat"] == "JWT"
+
+    def test_each_operation_names_its_scope(self, secured: dict[str, Any]) -> None:
+        paths = secured["paths"]
+        write = [{"apiKey": ["catalogue:write"]}, {"bearer": ["catalogue:write"]}]
+        assert paths["/books"]["post"]["security"] == write
+        assert paths["/authors/{author_id}"]["delete"]["security"] == write
+        assert paths["/books/{book_id}/reviews"]["post"]["security"] == [
+            {"apiKey": ["reviews:write"]},
+            {"bearer": ["reviews:write"]},
+        ]
+        # Reads: anonymous, or any credentials (which then count against their own budget).
+        assert paths["/books"]["get"]["security"] == [{}, {"apiKey": []}, {"bearer": []}]
+        assert paths["/metrics"]["get"]["security"] == [
+            {"apiKey": ["metrics:read"]},
+            {"bearer": ["metrics:read"]},
+        ]
+        for public in ("/healthz", "/readyz", "/openapi.json", "/docs"):
+            assert paths[public]["get"]["security"] == []
+
+    def test_refusals_are_documented_where_they_can_happen(self, secured: dict[str, Any]) -> None:
+        paths = secured["paths"]
+        post = paths["/books"]["post"]["responses"]
+        assert {"401", "403", "429"} <= set(post)
+        assert "WWW-Authenticate" in post["401"]["headers"]
+        assert "Retry-After" in post["429"]["headers"]
+        assert "RateLimit" in post["201"]["headers"]
+        get = paths["/books"]["get"]["responses"]
+        assert "401" in get  # credentials sent are checked
+        assert "403" not in get
+        assert "429" in get
+        health = paths["/healthz"]["get"]["responses"]
+        assert not {"401", "403", "429"} & set(health)
+
+    def test_every_post_takes_an_idempotency_key_and_may_answer_its_422(
+        self, secured: dict[str, Any]
+    ) -> None:
+        for path, item in secured["paths"].items():
+            if "post" not in item:
+                continue
+            parameters = {p["name"]: p for p in item["post"].get("parameters", [])}
+            assert parameters["Idempotency-Key"]["in"] == "header", path
+            problem = item["post"]["responses"]["422"]["content"]["application/problem+json"]
+            assert (
+                "/problems/idempotency-key-reused"
+                in (problem["schema"]["allOf"][1]["properties"]["type"]["enum"])
+            )

@@ -21,6 +21,6 @@ async def app_on_postgres(postgres_url: str) -> AsyncIterator[testing.ASGIConduc
     are about).
     """
     empty_catalogue(postgres_url)
-    settings = Settings(database_url=postgres_url, pool_max_size=10, pool_timeout=15.0)
+    settings = Settings(database_url=postgres_url, pool_max_size=10, pool_timeout=15.0).drop_in()
     async with serve(settings) as conductor:
         yield conductor

@@ -284,7 +284,7 @@ class DeadlockingUnitOfWork(PostgresUnitOfWork):
 
 async def test_a_write_that_loses_every_retry_is_a_503_with_retry_after(postgres_url: str) -> None:
     empty_catalogue(postgres_url)
-    container = create_container(Settings(database_url=postgres_url))
+    container = create_container(Settings(database_url=postgres_url).drop_in())
     container.unit_of_work.override(
         providers.Factory(DeadlockingUnitOfWork, pool=container.postgres.pool, bus=container.bus)
     )

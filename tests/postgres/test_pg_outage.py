@@ -38,7 +38,7 @@ async def proxy(postgres_url: str) -> AsyncIterator[CuttableProxy]:
 
 def through(proxy: CuttableProxy, postgres_url: str, **settings: Any) -> Settings:
     url = with_address(postgres_url, "127.0.0.1", proxy.port)
-    return Settings(database_url=url, pool_timeout=1.0, **settings)
+    return Settings(database_url=url, pool_timeout=1.0, **settings).drop_in()
 
 
 async def timed(
@@ -153,7 +153,7 @@ async def test_after_a_long_outage_the_service_recovers_within_seconds(
 async def test_a_statement_past_statement_timeout_is_a_503_not_a_hang(postgres_url: str) -> None:
     """Statements stuck behind a lock that another session holds are cancelled in time."""
     empty_catalogue(postgres_url)
-    settings = Settings(database_url=postgres_url, statement_timeout_ms=300)
+    settings = Settings(database_url=postgres_url, statement_timeout_ms=300).drop_in()
     async with serve(settings) as conductor:
         book = await created(conductor, "/books", {"title": "Dune"})
         blocker = await psycopg.AsyncConnection.connect(postgres_url)

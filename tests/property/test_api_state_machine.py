@@ -114,7 +114,7 @@ class Catalogue(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.client = testing.TestClient(create_app(create_container(Settings())))
+        self.client = testing.TestClient(create_app(create_container(Settings().drop_in())))
         self.authors: dict[int, dict[str, Any]] = {}
         self.books: dict[int, dict[str, Any]] = {}
         self.reviews: dict[int, dict[str, Any]] = {}

@@ -82,7 +82,9 @@ plausible_objects = st.dictionaries(
 
 def seeded_client() -> tuple[testing.TestClient, dict[str, int]]:
     """A fresh catalogue with one author, one book and one review."""
-    client = testing.TestClient(create_app(create_container(Settings(max_body_bytes=4096))))
+    client = testing.TestClient(
+        create_app(create_container(Settings(max_body_bytes=4096).drop_in()))
+    )
     author = client.simulate_post("/authors", json={"name": "Ursula"}).json["id"]
     book = client.simulate_post("/books", json={"title": "Earthsea", "author_ids": [author]})
     review = client.simulate_post(

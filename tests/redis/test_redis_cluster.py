@@ -114,7 +114,7 @@ async def test_the_service_caches_on_the_cluster(
     else:
         env["REDIS_URL"] = redis_cluster_url
         env["LIBRARY_REDIS_CLUSTER"] = "1"
-    async with running_instance(Settings.from_env(env)) as app:
+    async with running_instance(Settings.from_env(env).drop_in()) as app:
         seeded = await seed_catalogue(app, books=3)
         for _ in range(2):
             for page in every_page(seeded):

@@ -66,7 +66,7 @@ async def test_the_service_caches_over_tls(tls_server: tuple[int, Path]) -> None
         "LIBRARY_REDIS_URL": tls_url(tls_server, ssl_cert_reqs="required"),
         "LIBRARY_CACHE_NAMESPACE": unique_namespace(),
     }
-    async with running_instance(Settings.from_env(env)) as app:
+    async with running_instance(Settings.from_env(env).drop_in()) as app:
         seeded = await seed_catalogue(app, books=2)
         # The first pass fills the cache (the very first store only sets the epoch up).
         for _ in range(2):
@@ -88,7 +88,7 @@ async def test_a_certificate_from_another_ca_is_refused_and_reads_fall_through(
         other_ca, _, _ = generate_certificates(other.directory)
         url = f"rediss://127.0.0.1:{port}/0?ssl_ca_certs={other_ca}&ssl_cert_reqs=required"
         env = {"LIBRARY_REDIS_URL": url, "LIBRARY_CACHE_NAMESPACE": unique_namespace()}
-        async with running_instance(Settings.from_env(env)) as app:
+        async with running_instance(Settings.from_env(env).drop_in()) as app:
             seeded = await seed_catalogue(app, books=1)
             for page in every_page(seeded):
                 assert (await get_page(app, page)).status_code == 200

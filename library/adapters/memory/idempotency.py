@@ -14,7 +14,13 @@ from library.application.idempotency import Claim, ClaimState, StoredResponse
 class _Entry:
     fingerprint: str
     expires_at: float
+    lease_until: float
     response: StoredResponse | None = None
+
+    def free_at(self, now: float) -> bool:
+        """Whether the key is unused again: expired, or abandoned by a holder whose lease ran
+        out."""
+        return self.expires_at <= now or (self.response is None and self.lease_until <= now)
 
 
 class MemoryIdempotencyStore:
@@ -22,11 +28,13 @@ class MemoryIdempotencyStore:
         self._entries: dict[str, _Entry] = {}
         self._clock = clock
 
-    async def claim(self, key: str, fingerprint: str, expires_at: float) -> Claim:
+    async def claim(
+        self, key: str, fingerprint: str, expires_at: float, lease_until: float
+    ) -> Claim:
         # No await before the decision: claiming is atomic on the event loop.
         entry = self._entries.get(key)
-        if entry is None or entry.expires_at <= self._clock():
-            self._entries[key] = _Entry(fingerprint, expires_at)
+        if entry is None or entry.free_at(self._clock()):
+            self._entries[key] = _Entry(fingerprint, expires_at, lease_until)
             return Claim(ClaimState.NEW)
         if entry.fingerprint != fingerprint:
             return Claim(ClaimState.MISMATCH)

@@ -6,16 +6,20 @@ from library.adapters.postgres.errors import translated
 from library.adapters.postgres.pool import Pool
 from library.application.idempotency import Claim, ClaimState, StoredResponse
 
-# Take the key when it is unused or expired; otherwise return what is there. One statement,
-# so two racing requests cannot both take it.
+# Take the key when it is unused, expired, or left without a response by a holder whose lease
+# ran out; otherwise return what is there. One statement, so two racing requests cannot both
+# take it.
 _CLAIM = """
 WITH taken AS (
-    INSERT INTO idempotency_keys (key, fingerprint, expires_at)
-    VALUES (%(key)s, %(fingerprint)s, to_timestamp(%(expires_at)s))
+    INSERT INTO idempotency_keys (key, fingerprint, expires_at, locked_until)
+    VALUES (%(key)s, %(fingerprint)s, to_timestamp(%(expires_at)s), to_timestamp(%(lease_until)s))
     ON CONFLICT (key) DO UPDATE
         SET fingerprint = excluded.fingerprint, expires_at = excluded.expires_at,
+            locked_until = excluded.locked_until,
             response_status = NULL, response_body = NULL, response_location = NULL
         WHERE idempotency_keys.expires_at <= now()
+            OR (idempotency_keys.response_status IS NULL
+                AND idempotency_keys.locked_until <= now())
     RETURNING true AS new
 )
 SELECT true, NULL, NULL::smallint, NULL::bytea, NULL FROM taken
@@ -27,7 +31,8 @@ WHERE key = %(key)s AND NOT EXISTS (SELECT 1 FROM taken)
 
 _COMPLETE = """
 UPDATE idempotency_keys
-SET response_status = %(status)s, response_body = %(body)s, response_location = %(location)s
+SET response_status = %(status)s, response_body = %(body)s, response_location = %(location)s,
+    locked_until = NULL
 WHERE key = %(key)s
 """
 
@@ -40,11 +45,17 @@ class PostgresIdempotencyStore:
     def __init__(self, pool: Pool) -> None:
         self._pool = pool
 
-    async def claim(self, key: str, fingerprint: str, expires_at: float) -> Claim:
+    async def claim(
+        self, key: str, fingerprint: str, expires_at: float, lease_until: float
+    ) -> Claim:
+        parameters = {
+            "key": key,
+            "fingerprint": fingerprint,
+            "expires_at": expires_at,
+            "lease_until": lease_until,
+        }
         async with translated(), self._pool.connection() as connection:
-            cursor = await connection.execute(
-                _CLAIM, {"key": key, "fingerprint": fingerprint, "expires_at": expires_at}
-            )
+            cursor = await connection.execute(_CLAIM, parameters)
             row = await cursor.fetchone()
         if row is None:  # the row was released between the two halves: try again
             return Claim(ClaimState.RUNNING)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from psycopg import sql
+
 from library.adapters.postgres.errors import translated
 from library.adapters.postgres.pool import Pool
 from library.application.ports import ImportedBook
@@ -20,21 +22,21 @@ CREATE TEMPORARY TABLE import_authors (position integer, name text, email text)
 ON COMMIT DROP
 """
 _COPY_AUTHORS = "COPY import_authors (position, name, email) FROM STDIN"
-_SAME_AUTHOR = """
+_SAME_AUTHOR = sql.SQL("""
     lower(a.name) = lower(i.name) AND lower(coalesce(a.email, '')) = lower(coalesce(i.email, ''))
-"""
-_INSERT_AUTHORS = f"""
+""")
+_INSERT_AUTHORS = sql.SQL("""
 INSERT INTO authors (name, email)
 SELECT DISTINCT ON (lower(i.name), lower(coalesce(i.email, ''))) i.name, i.email
 FROM import_authors i
-WHERE NOT EXISTS (SELECT 1 FROM authors a WHERE {_SAME_AUTHOR})
+WHERE NOT EXISTS (SELECT 1 FROM authors a WHERE {same_author})
 ORDER BY lower(i.name), lower(coalesce(i.email, '')), i.position
-"""
-_AUTHOR_IDS = f"""
-SELECT (SELECT min(a.id) FROM authors a WHERE {_SAME_AUTHOR})
+""").format(same_author=_SAME_AUTHOR)
+_AUTHOR_IDS = sql.SQL("""
+SELECT (SELECT min(a.id) FROM authors a WHERE {same_author})
 FROM import_authors i
 ORDER BY i.position
-"""
+""").format(same_author=_SAME_AUTHOR)
 
 _BOOKS_TABLE = """
 CREATE TEMPORARY TABLE import_books (

@@ -3,7 +3,8 @@
 Each record carries an Idempotency-Key derived from the file and the record's position, so
 retries (after a 503 or a lost connection) and re-runs never create a record twice on a
 server that honours the header. Routes are written with a trailing slash, which the original
-service requires and this one accepts.
+service requires and this one accepts. A 429 is waited out as its `Retry-After` says, without
+counting as a failed attempt: a rate-limited feed goes slower, it does not fail.
 """
 
 from __future__ import annotations
@@ -18,6 +19,17 @@ import httpx
 from attrs import define, field
 
 RETRY_STATUSES = frozenset({502, 503, 504})
+MAX_RETRY_AFTER = 60.0  # seconds: longer waits asked for are capped, so a run never stalls
+
+
+def retry_after(response: httpx.Response) -> float:
+    """The wait a 429 asks for (`Retry-After` in seconds), 1 s when it names none."""
+    raw = response.headers.get("retry-after", "").strip()
+    try:
+        seconds = float(raw)
+    except ValueError:
+        return 1.0
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
 @define
@@ -109,7 +121,9 @@ class HttpSeeder:
         """POST with retries; the new resource's id, or None (counted as failed)."""
         headers = {"Idempotency-Key": f"{self._key_prefix}-{record}"}
         delay = 0.1
-        for attempt in range(1, self._attempts + 1):
+        attempt = 0
+        while attempt < self._attempts:
+            attempt += 1
             try:
                 response = await self._client.post(path, json=body, headers=headers)
             except httpx.TransportError as error:
@@ -119,6 +133,10 @@ class HttpSeeder:
                     created: int = response.json()["id"]
                     return created
                 problem = f"{record}: {response.status_code} {response.text[:200]}"
+                if response.status_code == 429:
+                    attempt -= 1  # throttled, not failed
+                    await asyncio.sleep(retry_after(response))
+                    continue
                 if response.status_code not in RETRY_STATUSES:
                     break
             if attempt < self._attempts:

@@ -51,8 +51,18 @@ def register(commands: Any) -> None:  # argparse's sub-parser action has no publ
     feed = actions.add_parser("http", help="feed a catalogue file to a running service over HTTP")
     feed.add_argument("file", type=Path)
     feed.add_argument("--base-url", required=True, help="e.g. http://127.0.0.1:8000")
-    feed.add_argument("--concurrency", type=int, default=10)
-    feed.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
+    feed.add_argument(
+        "--concurrency", type=int, default=10, help="requests at a time (default %(default)s)"
+    )
+    feed.add_argument(
+        "--timeout", type=float, default=10.0, help="seconds per request (default %(default)s)"
+    )
+    feed.add_argument(
+        "--api-key",
+        default=None,
+        help="API key sent as X-API-Key (needs catalogue:write); default: none, for servers"
+        " with access control off",
+    )
     feed.set_defaults(run=feed_http)
 
 
@@ -158,8 +168,9 @@ def feed_http(args: argparse.Namespace) -> int:
 
 async def _feed(args: argparse.Namespace, document: dict[str, Any], digest: str) -> SeedSummary:
     limits = httpx.Limits(max_connections=args.concurrency)
+    headers = {} if args.api_key is None else {"X-API-Key": args.api_key}
     async with httpx.AsyncClient(
-        base_url=args.base_url, timeout=args.timeout, limits=limits
+        base_url=args.base_url, timeout=args.timeout, limits=limits, headers=headers
     ) as client:
         seeder = HttpSeeder(
             client,

@@ -16,6 +16,7 @@ import uvicorn
 
 from library.config import LOG_LEVELS, Settings
 from library.container import migrations
+from library.entrypoints.cli.server_protocol import BoundedHttpToolsProtocol
 from library.entrypoints.logs import logging_config
 
 log = logging.getLogger("library.serve")
@@ -34,7 +35,10 @@ def register(commands: Any) -> None:  # argparse's sub-parser action has no publ
         "--workers", type=int, default=1, help="worker processes (default %(default)s)"
     )
     parser.add_argument(
-        "--demo", action="store_true", help="preload a small sample catalogue at start-up"
+        "--demo",
+        action="store_true",
+        help="preload a small sample catalogue at start-up, with access control and rate"
+        " limits off (drop-in mode)",
     )
     parser.add_argument(
         "--migrate",
@@ -54,10 +58,25 @@ def register(commands: Any) -> None:  # argparse's sub-parser action has no publ
     parser.set_defaults(run=run)
 
 
+# What `--demo` turns off: a demo answers anyone, as the original service did.
+DROP_IN = {
+    "LIBRARY_AUTH": "off",
+    "LIBRARY_RATE_LIMIT_READ": "off",
+    "LIBRARY_RATE_LIMIT_WRITE": "off",
+}
+
+
 def run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         print("library serve: --workers must be at least 1", file=sys.stderr)
         return 2
+    if args.demo:
+        # Read by the app factory, which may run in worker processes of their own.
+        os.environ.update(DROP_IN)
+        log.warning(
+            "Demo: access control and rate limits are off (LIBRARY_AUTH=off, drop-in mode);"
+            " anyone who can reach this server can change the catalogue."
+        )
     settings = Settings.from_env()
     if settings.in_memory:
         if args.workers > 1:
@@ -77,11 +96,12 @@ def run(args: argparse.Namespace) -> int:
         applied = migrations.apply(settings.database_url)
         log.info("Applied %d migration(s)%s", len(applied), "".join(f" {m}" for m in applied))
     if args.demo:
-        # Read by the app factory, which may run in worker processes of their own.
         os.environ["LIBRARY_DEMO"] = "1"
     level = args.log_level or settings.log_level
     os.environ["LIBRARY_LOG_LEVEL"] = level
     cleanup = _prepare_metrics_dir(args.workers)
+    access = settings.access
+    trusted = [str(network) for network in access.trusted_proxies]
     try:
         uvicorn.run(
             APP_FACTORY,
@@ -93,6 +113,13 @@ def run(args: argparse.Namespace) -> int:
             log_config=logging_config(level, settings.log_format, access_log=args.access_log),
             access_log=args.access_log,
             lifespan="on",
+            http=BoundedHttpToolsProtocol,
+            server_header=False,  # no version banner
+            # The same proxies the rate limiter trusts, and none by default: uvicorn's own
+            # default trusts 127.0.0.1, which would let local clients name any address.
+            proxy_headers=bool(trusted),
+            forwarded_allow_ips=trusted or "",
+            limit_concurrency=access.max_connections,
         )
     finally:
         cleanup()

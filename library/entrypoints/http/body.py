@@ -117,7 +117,10 @@ class JsonBody:
         too_large = Problem(PAYLOAD_TOO_LARGE, f"the request body is larger than {limit} bytes")
         if req.content_length is not None and req.content_length > limit:
             raise too_large
-        data = await req.stream.read(limit + 1)
+        buffered: bytes | None = req.context.get(
+            "buffered_body"
+        )  # read by the Idempotency-Key check
+        data = buffered if buffered is not None else await req.stream.read(limit + 1)
         if len(data) > limit:
             raise too_large
         if not data.strip():

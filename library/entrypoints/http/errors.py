@@ -19,6 +19,12 @@ import falcon.asgi
 import orjson
 from attrs import field, frozen
 
+from library.application.access import (
+    Forbidden,
+    RateLimited,
+    Unauthenticated,
+    VerifierUnavailable,
+)
 from library.application.errors import InvalidQuery, StorageUnavailable
 from library.application.field_docs import described
 from library.domain.errors import (
@@ -28,6 +34,11 @@ from library.domain.errors import (
     NotFound,
     UnknownReferences,
     ValidationFailed,
+)
+from library.entrypoints.http.challenges import (
+    forbidden_challenge,
+    rate_limit_headers,
+    unauthenticated_challenge,
 )
 
 log = logging.getLogger(__name__)
@@ -73,6 +84,13 @@ UNSUPPORTED_MEDIA_TYPE = ProblemType(
     "/problems/unsupported-media-type", "Unsupported media type", 415
 )
 SERVICE_UNAVAILABLE = ProblemType("/problems/service-unavailable", "Service unavailable", 503)
+UNAUTHENTICATED = ProblemType("/problems/unauthenticated", "Unauthenticated", 401)
+FORBIDDEN = ProblemType("/problems/forbidden", "Forbidden", 403)
+RATE_LIMITED = ProblemType("/problems/rate-limited", "Too many requests", 429)
+URI_TOO_LONG = ProblemType("/problems/uri-too-long", "URI too long", 414)
+HEADERS_TOO_LARGE = ProblemType(
+    "/problems/request-header-fields-too-large", "Request header fields too large", 431
+)
 INTERNAL_ERROR = ProblemType("/problems/internal-error", "Internal server error", 500)
 
 # Falcon raises its own HTTPErrors for routing and a few header checks; each status we can
@@ -175,6 +193,36 @@ def problem_for(error: Exception) -> Problem:
                 "the catalogue is temporarily unavailable; retry later",
                 headers={"Retry-After": str(error.retry_after)},
             )
+        case Unauthenticated():
+            return Problem(
+                UNAUTHENTICATED,
+                error.message,
+                headers={"WWW-Authenticate": unauthenticated_challenge(error)},
+            )
+        case Forbidden():
+            return Problem(
+                FORBIDDEN,
+                f"this operation needs the scope {error.scope}, which these credentials lack",
+                headers={"WWW-Authenticate": forbidden_challenge(error.scope)},
+                extensions={"required_scope": error.scope},
+            )
+        case RateLimited():
+            decision = error.decision
+            return Problem(
+                RATE_LIMITED,
+                f"the rate limit of {decision.rate} is spent; retry after"
+                f" {decision.retry_seconds} s",
+                headers={
+                    **rate_limit_headers(decision, error.policy),
+                    "Retry-After": str(decision.retry_seconds),
+                },
+            )
+        case VerifierUnavailable():
+            return Problem(
+                SERVICE_UNAVAILABLE,
+                f"{error}; retry later",
+                headers={"Retry-After": str(error.retry_after)},
+            )
         case DomainError():  # a value rule broken outside any field (InvalidValue)
             return Problem(VALIDATION_ERROR, str(error) or "the request is invalid")
     return Problem(INTERNAL_ERROR, "the service failed to handle this request")
@@ -208,5 +256,13 @@ def install_problem_handling(
     # Falcon picks the handler of the most specific class in the exception's MRO, so the
     # catch-all for Exception never shadows the others (nor Falcon's own HTTPError one).
     app.add_error_handler(Exception, _unexpected_error)
-    for known in (DomainError, InvalidQuery, StorageUnavailable):
+    for known in (
+        DomainError,
+        InvalidQuery,
+        StorageUnavailable,
+        Unauthenticated,
+        Forbidden,
+        RateLimited,
+        VerifierUnavailable,
+    ):
         app.add_error_handler(known, _known_error)

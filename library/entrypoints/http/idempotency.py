@@ -1,15 +1,21 @@
-"""Safe retries of POSTs: an ASGI wrapper that runs a keyed request once and replays it.
+"""Safe retries of POSTs: a keyed request runs once, and its repeats get the kept response.
 
-It sits outside the Falcon app because it has to see the whole exchange: the request body
-(for the fingerprint) and the complete response (status, body, Location) to keep it.
+Falcon middleware placed after access control, so a repeat is authenticated, rate-limited and
+authorised like any request before it can be replayed, and the key it claims belongs to its
+principal. Refusals never reach it; a response that is not final (a 5xx) frees the key.
+Replays and key-reuse 422s go through the app like every answer: they get a request id, an
+access line and a metric. Nothing is kept for a body the app will refuse on its own (not JSON,
+over the size limit): those answers do not depend on the work.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
+import logging
+from collections.abc import Mapping
 from typing import Any
 
-import orjson
+import falcon
+import falcon.asgi
 
 from library.application.errors import StorageUnavailable
 from library.application.idempotency import (
@@ -19,154 +25,101 @@ from library.application.idempotency import (
     StoredResponse,
     check_key,
     fingerprint,
+    scoped_key,
 )
+from library.domain.errors import FieldError
+from library.entrypoints.http.body import is_json_media_type
 from library.entrypoints.http.errors import (
     MEDIA_PROBLEM,
-    SERVICE_UNAVAILABLE,
     VALIDATION_ERROR,
+    Problem,
     ProblemType,
 )
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-AsgiApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+HEADER = "Idempotency-Key"
+REPLAYED = "Idempotent-Replayed"
+log = logging.getLogger(__name__)
 
-HEADER = b"idempotency-key"
 KEY_REUSED = ProblemType("/problems/idempotency-key-reused", "Idempotency key reused", 422)
 
 
-def _header(scope: Scope, name: bytes) -> bytes | None:
-    for key, value in scope.get("headers", ()):
-        if key.lower() == name:
-            found: bytes = value
-            return found
-    return None
-
-
-def _problem(kind: ProblemType, detail: str, field: str | None = None) -> StoredResponse:
-    document: dict[str, Any] = {
-        "type": kind.uri,
-        "title": kind.title,
-        "status": kind.status,
-        "detail": detail,
-    }
-    if field is not None:
-        document["errors"] = [{"field": field, "message": detail}]
-    return StoredResponse(kind.status, orjson.dumps(document))
-
-
 class IdempotentPosts:
-    """Process each POST carrying an Idempotency-Key once; repeats get the kept response."""
+    """Falcon middleware: claim a POST's Idempotency-Key, replay or keep its response."""
 
-    def __init__(self, app: AsgiApp, process_once: ProcessOnce, max_body_bytes: int) -> None:
-        self._app = app
+    def __init__(self, process_once: ProcessOnce, max_body_bytes: int) -> None:
         self._process_once = process_once
         self._max_body_bytes = max_body_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST":
-            await self._app(scope, receive, send)
+    async def process_resource(
+        self,
+        req: falcon.asgi.Request,
+        resp: falcon.asgi.Response,
+        resource: object,
+        params: Mapping[str, Any],
+    ) -> None:
+        if req.method != "POST":
             return
-        raw_key = _header(scope, HEADER)
+        raw_key = req.get_header(HEADER)
         if raw_key is None:
-            await self._app(scope, receive, send)
-            return
-        body, complete = await self._read(receive)
-        if not complete:  # over the size limit: the app answers 413, nothing is kept
-            await self._app(scope, _replay(body, receive), send)
             return
         try:
-            key = check_key(raw_key.decode("latin-1"))
+            key = check_key(raw_key)
         except KeyInvalid as error:
-            await _send(send, _problem(VALIDATION_ERROR, str(error), "Idempotency-Key"))
+            raise Problem(
+                VALIDATION_ERROR, f"{HEADER} {error}", [FieldError(HEADER, str(error))]
+            ) from error
+        body = await self._body(req)
+        if body is None:
             return
-
-        async def work() -> StoredResponse:
-            return await _capture(self._app, scope, body, receive)
-
-        request = fingerprint("POST", scope.get("path", ""), body)
+        principal = req.context.get("principal")
+        stored_key = scoped_key(key, None if principal is None else principal.id)
+        request = fingerprint("POST", req.path, body)
         try:
-            response = await self._process_once(key, request, work)
-        except IdempotencyKeyReused:
-            response = _problem(
-                KEY_REUSED,
-                "this Idempotency-Key was used for a different request (method, path or body)",
-                "Idempotency-Key",
-            )
+            stored = await self._process_once.begin(stored_key, request)
+        except IdempotencyKeyReused as error:
+            message = "this Idempotency-Key was used for a different request (method, path or body)"
+            raise Problem(KEY_REUSED, message, [FieldError(HEADER, message)]) from error
+        if stored is None:
+            req.context.idempotency_key = stored_key
+            return
+        _replay(resp, stored)
+
+    async def process_response(
+        self,
+        req: falcon.asgi.Request,
+        resp: falcon.asgi.Response,
+        resource: object,
+        req_succeeded: bool,
+    ) -> None:
+        key: str | None = req.context.get("idempotency_key")
+        if key is None:
+            return
+        response = StoredResponse(resp.status_code, resp.data or b"", resp.get_header("Location"))
+        try:
+            await self._process_once.finish(key, response)
         except StorageUnavailable as error:
-            response = _problem(SERVICE_UNAVAILABLE, str(error))
-        await _send(send, response)
+            # The work is done and its answer is on its way: failing it now would make the
+            # client retry work that succeeded. The key stays leased until its lease runs out.
+            log.warning("could not keep the response for an Idempotency-Key: %s", error)
 
-    async def _read(self, receive: Receive) -> tuple[bytes, bool]:
-        """The request body, and whether it was read whole within the size limit."""
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                return b"".join(chunks), False
-            chunk = message.get("body", b"")
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > self._max_body_bytes:
-                return b"".join(chunks), False
-            if not message.get("more_body", False):
-                return b"".join(chunks), True
+    async def _body(self, req: falcon.asgi.Request) -> bytes | None:
+        """The whole body, left for the resource to read again; None (and nothing claimed)
+        when the app will refuse it whatever the work would do."""
+        if not is_json_media_type(req.content_type):
+            return None
+        limit = self._max_body_bytes
+        if req.content_length is not None and req.content_length > limit:
+            return None
+        body = await req.stream.read(limit + 1)
+        req.context.buffered_body = body
+        return None if len(body) > limit else body
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """A receive that hands out `body` first, then whatever the client still sends."""
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": True}
-        return await receive()
-
-    return replay
-
-
-async def _capture(app: AsgiApp, scope: Scope, body: bytes, receive: Receive) -> StoredResponse:
-    """Run `app` on the buffered request and keep its response instead of sending it."""
-    delivered = False
-    status = 500
-    location: str | None = None
-    chunks: list[bytes] = []
-
-    async def once() -> Message:
-        nonlocal delivered
-        if not delivered:
-            delivered = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()  # only a disconnect can follow
-
-    async def keep(message: Message) -> None:
-        nonlocal status, location
-        if message["type"] == "http.response.start":
-            status = message["status"]
-            for name, value in message.get("headers", ()):
-                if name.lower() == b"location":
-                    location = value.decode("latin-1")
-        elif message["type"] == "http.response.body":
-            chunks.append(message.get("body", b""))
-
-    await app(scope, once, keep)
-    return StoredResponse(status, b"".join(chunks), location)
-
-
-async def _send(send: Send, response: StoredResponse) -> None:
-    media = MEDIA_PROBLEM if response.status >= 400 else "application/json"
-    headers = [
-        (b"content-type", media.encode()),
-        (b"content-length", str(len(response.body)).encode()),
-    ]
-    if response.location is not None:
-        headers.append((b"location", response.location.encode("latin-1")))
-    if response.status == 503:
-        headers.append((b"retry-after", b"1"))
-    await send({"type": "http.response.start", "status": response.status, "headers": headers})
-    await send({"type": "http.response.body", "body": response.body})
+def _replay(resp: falcon.asgi.Response, stored: StoredResponse) -> None:
+    resp.status = stored.status
+    resp.data = stored.body
+    resp.content_type = MEDIA_PROBLEM if stored.status >= 400 else falcon.MEDIA_JSON
+    if stored.location is not None:
+        resp.set_header("Location", stored.location)
+    resp.set_header(REPLAYED, "true")
+    resp.complete = True

@@ -137,3 +137,26 @@ class HttpMetrics:
         while True:
             self.refresh_pool()
             await asyncio.sleep(POOL_REFRESH_SECONDS)
+
+
+class AccessMetrics:
+    """Requests refused by access control, by reason (for alerts on key guessing or abuse).
+
+    Reasons: `unauthenticated_<missing|malformed|invalid|expired|revoked>`, `forbidden`,
+    `rate_limited`, `verifier_unavailable`.
+    """
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self._refusals = Counter(
+            "library_access_refusals",
+            "Requests refused by access control (401, 403, 429, 503), by reason",
+            ("reason",),
+            registry=registry,
+        )
+        self._children: dict[str, Counter] = {}
+
+    def refused(self, reason: str) -> None:
+        child = self._children.get(reason)
+        if child is None:
+            child = self._children[reason] = self._refusals.labels(reason)
+        child.inc()

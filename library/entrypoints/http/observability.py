@@ -81,21 +81,35 @@ class Observability:
         resp.set_header(REQUEST_ID, rid)
         if access_log.isEnabledFor(logging.INFO):
             milliseconds = round(seconds * 1000, 2)
-            access_log.info(
-                "%s %s -> %d in %.2f ms",
-                req.method,
-                req.path,
-                status,
-                milliseconds,
-                extra={
-                    "method": req.method,
-                    "path": req.path,
-                    "route": route,
-                    "status": status,
-                    "duration_ms": milliseconds,
-                    "request_id": rid,
-                },
-            )
+            extra = {
+                "method": req.method,
+                "path": req.path,
+                "route": route,
+                "status": status,
+                "duration_ms": milliseconds,
+                "request_id": rid,
+            }
+            principal = context.get("principal")
+            if principal is None:
+                access_log.info(
+                    "%s %s -> %d in %.2f ms",
+                    req.method,
+                    req.path,
+                    status,
+                    milliseconds,
+                    extra=extra,
+                )
+            else:  # who did it (a key id or a token subject, never a secret)
+                extra["principal"] = name = f"{principal.kind}:{principal.name}"
+                access_log.info(
+                    "%s %s -> %d in %.2f ms by %s",
+                    req.method,
+                    req.path,
+                    status,
+                    milliseconds,
+                    name,
+                    extra=extra,
+                )
         request_id.reset(context.log_token)
 
     def _route(self, req: falcon.asgi.Request) -> str:

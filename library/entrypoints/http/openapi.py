@@ -18,19 +18,28 @@ from typing import Any
 import attrs
 import orjson
 
+from library.application.access.policy import AuthMode, required_scope
 from library.application.field_docs import FieldDoc, field_doc
+from library.config import AccessSettings
 from library.domain.ids import MAX_ID
 from library.entrypoints.http.errors import (
+    FORBIDDEN,
+    HEADERS_TOO_LARGE,
     MALFORMED_JSON,
     MEDIA_PROBLEM,
     NOT_FOUND,
     PAYLOAD_TOO_LARGE,
+    RATE_LIMITED,
     SERVICE_UNAVAILABLE,
+    UNAUTHENTICATED,
     UNSUPPORTED_MEDIA_TYPE,
+    URI_TOO_LONG,
     VALIDATION_ERROR,
     ProblemDetails,
     ProblemType,
 )
+from library.entrypoints.http.idempotency import HEADER as IDEMPOTENCY_KEY
+from library.entrypoints.http.idempotency import KEY_REUSED, REPLAYED
 from library.entrypoints.http.json_schema import (
     Schema,
     SchemaBuilder,
@@ -53,6 +62,11 @@ _DESCRIPTION = """\
 A book catalogue: authors, books and reviews, with full-text and fuzzy search and keyset
 pagination.
 
+Access: an API key in `X-API-Key` or a JWT in `Authorization: Bearer`, holding the scopes
+each operation names under its security requirement (`admin` holds every scope). Requests
+are rate-limited per key, token subject or client address; limited answers carry the
+`RateLimit` and `RateLimit-Policy` headers, and a 429 `Retry-After`.
+
 Every error is an RFC 9457 problem document (`application/problem+json`) whose `type` names
 the kind of problem; `errors` lists the fields or parameters at fault. Every route also
 answers with a trailing slash. Every response carries `X-Request-ID`: the request's own, when
@@ -74,12 +88,52 @@ def _version() -> str:
         return "0"
 
 
+_SCHEMES = ("apiKey", "bearer")
+_SECURITY_SCHEMES = {
+    "apiKey": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
+        "description": "An API key (`lib_<id>_<secret>`) from `library keys create`",
+    },
+    "bearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "A JWT whose `scope`, `scp` or `permissions` claim lists its scopes",
+    },
+}
+
+
 class _Generator:
-    def __init__(self) -> None:
+    def __init__(self, access: AccessSettings) -> None:
         self.schemas = SchemaBuilder()
+        self._access = access
+
+    def _reads_credentials(self, operation: Operation) -> bool:
+        return self._access.mode is not AuthMode.OFF and operation.scope is not None
+
+    def _limited(self, operation: Operation) -> bool:
+        access = self._access
+        budgets = access.read_rate if operation.method == "GET" else access.write_rate
+        # Keys may carry budgets of their own whenever credentials are read.
+        return operation.rate_limited and (
+            budgets is not None or self._reads_credentials(operation)
+        )
+
+    def _security(self, operation: Operation) -> list[dict[str, list[str]]]:
+        if not self._reads_credentials(operation):
+            return []
+        needed = required_scope(self._access.mode, operation.scope)
+        if needed is None:  # credentials optional: anonymous, or any key or token
+            anyone: list[dict[str, list[str]]] = [{}]
+            return anyone + [{scheme: []} for scheme in _SCHEMES]
+        return [{scheme: [needed]} for scheme in _SCHEMES]
 
     def operation(self, route: Route, operation: Operation) -> dict[str, Any]:
         parameters = [*self._path_parameters(route.template), *self._query(operation.query)]
+        if operation.method == "POST":
+            parameters.append(_IDEMPOTENCY_PARAMETER)
         spec: dict[str, Any] = {
             "tags": [route.tag],
             "summary": operation.summary,
@@ -98,6 +152,7 @@ class _Generator:
                 "content": {"application/json": {"schema": body}},
             }
         spec["responses"] = {**self._reply(operation), **self._problems(route, operation)}
+        spec["security"] = self._security(operation)
         return spec
 
     def _path_parameters(self, template: str) -> Iterable[dict[str, Any]]:
@@ -131,7 +186,16 @@ class _Generator:
 
     def _reply(self, operation: Operation) -> dict[str, Any]:
         reply = operation.reply
-        answer: dict[str, Any] = {"description": reply.description, "headers": _headers()}
+        answer: dict[str, Any] = {
+            "description": reply.description,
+            "headers": _headers(limited=self._limited(operation)),
+        }
+        if operation.method == "POST":
+            answer["headers"][REPLAYED] = {
+                "description": "`true` when this is the kept answer of an earlier request"
+                " with the same Idempotency-Key",
+                "schema": {"type": "string", "enum": ["true"]},
+            }
         if reply.location:
             answer["headers"]["Location"] = {
                 "description": "The path of the new resource",
@@ -144,7 +208,7 @@ class _Generator:
 
     def _problems(self, route: Route, operation: Operation) -> dict[str, Any]:
         by_status: dict[int, list[ProblemType]] = {}
-        for kind in _problem_kinds(route, operation):
+        for kind in self._problem_kinds(route, operation):
             kinds = by_status.setdefault(kind.status, [])
             if kind not in kinds:
                 kinds.append(kind)
@@ -156,10 +220,17 @@ class _Generator:
             }
             if operation.problem_extension is not None:
                 schema["allOf"].append(self.schemas.schema(operation.problem_extension))
-            headers = _headers()
-            if status == SERVICE_UNAVAILABLE.status:
+            headers = _headers(limited=self._limited(operation))
+            if status in (SERVICE_UNAVAILABLE.status, RATE_LIMITED.status):
                 headers["Retry-After"] = {
                     "description": "Seconds to wait before retrying",
+                    "required": True,
+                    "schema": {"type": "string"},
+                }
+            if status == UNAUTHENTICATED.status:
+                headers["WWW-Authenticate"] = {
+                    "description": 'An RFC 6750 challenge: `Bearer realm="library"`, with'
+                    " `error` and `error_description` when credentials were refused",
                     "required": True,
                     "schema": {"type": "string"},
                 }
@@ -170,34 +241,62 @@ class _Generator:
             }
         return answers
 
+    def _problem_kinds(self, route: Route, operation: Operation) -> Iterable[ProblemType]:
+        yield URI_TOO_LONG
+        yield HEADERS_TOO_LARGE
+        if _PATH_PARAMETER.search(route.template):
+            yield NOT_FOUND
+        if self._reads_credentials(operation):
+            yield UNAUTHENTICATED
+        if required_scope(self._access.mode, operation.scope) is not None:
+            yield FORBIDDEN
+        if self._limited(operation):
+            yield RATE_LIMITED
+        if operation.query is not None:
+            yield VALIDATION_ERROR
+        if operation.body is not None:
+            yield from _BODY_PROBLEMS
+        if operation.method == "POST":
+            yield VALIDATION_ERROR  # a malformed Idempotency-Key
+            yield KEY_REUSED
+        yield from operation.problems
+        if operation.storage or self._reads_credentials(operation):
+            yield SERVICE_UNAVAILABLE
 
-def _problem_kinds(route: Route, operation: Operation) -> Iterable[ProblemType]:
-    if _PATH_PARAMETER.search(route.template):
-        yield NOT_FOUND
-    if operation.query is not None:
-        yield VALIDATION_ERROR
-    if operation.body is not None:
-        yield from _BODY_PROBLEMS
-    yield from operation.problems
-    if operation.storage:
-        yield SERVICE_UNAVAILABLE
+
+_IDEMPOTENCY_PARAMETER = {
+    "name": IDEMPOTENCY_KEY,
+    "in": "header",
+    "required": False,
+    "description": "1 to 255 visible ASCII characters. The first request with a key is"
+    " processed; a repeat with the same method, path and body (from the same principal) gets"
+    " the kept answer for 24 hours; the same key for another request is a 422"
+    " (`/problems/idempotency-key-reused`).",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+}
 
 
 def _without_description(doc: FieldDoc) -> FieldDoc:
     return attrs.evolve(doc, description="")  # said once, by the parameter
 
 
-def _headers() -> dict[str, Any]:
-    return {REQUEST_ID: {"$ref": _HEADERS + "RequestId"}}
+def _headers(*, limited: bool = False) -> dict[str, Any]:
+    headers: dict[str, Any] = {REQUEST_ID: {"$ref": _HEADERS + "RequestId"}}
+    if limited:
+        headers["RateLimit"] = {"$ref": _HEADERS + "RateLimit"}
+        headers["RateLimit-Policy"] = {"$ref": _HEADERS + "RateLimitPolicy"}
+    return headers
 
 
 def _operation_id(route: Route, operation: Operation) -> str:
     return operation.method.lower() + type(route.resource).__name__
 
 
-def openapi_document(routes: Sequence[Route]) -> dict[str, Any]:
-    """The OpenAPI 3.1 document of `routes`."""
-    generator = _Generator()
+def openapi_document(
+    routes: Sequence[Route], access: AccessSettings | None = None
+) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of `routes`, with the security `access` configures."""
+    generator = _Generator(access or AccessSettings())
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
         item = paths.setdefault(route_label(route.template), {})
@@ -215,12 +314,23 @@ def openapi_document(routes: Sequence[Route]) -> dict[str, Any]:
                     "description": "The request's id: the one it sent, or a new one",
                     "required": True,
                     "schema": {"type": "string"},
-                }
+                },
+                "RateLimit": {
+                    "description": 'What is left of the budget: `"<policy>";r=<remaining>;'
+                    "t=<seconds until it is whole again>` (IETF RateLimit header fields)",
+                    "schema": {"type": "string"},
+                },
+                "RateLimitPolicy": {
+                    "description": 'The budget: `"<policy>";q=<requests>;w=<window seconds>`'
+                    " (policy `read` or `write`)",
+                    "schema": {"type": "string"},
+                },
             },
+            "securitySchemes": _SECURITY_SCHEMES,
         },
     }
 
 
-def openapi_json(routes: Sequence[Route]) -> bytes:
+def openapi_json(routes: Sequence[Route], access: AccessSettings | None = None) -> bytes:
     """`openapi_document` as JSON."""
-    return orjson.dumps(openapi_document(routes))
+    return orjson.dumps(openapi_document(routes, access))

@@ -29,6 +29,9 @@ class Operation:
     method: str
     summary: str
     reply: Reply
+    # The scope it needs when access control is on (None: public in every mode, no
+    # credentials read); reads declare catalogue:read, which LIBRARY_AUTH=writes waives.
+    scope: str | None
     description: str = ""
     query: type | None = None  # the attrs class its query parameters are read into
     body: Any = None  # the type its JSON body is structured into
@@ -36,6 +39,7 @@ class Operation:
     problems: tuple[ProblemType, ...] = ()  # beyond those implied by path, query and body
     storage: bool = True  # reads or writes the catalogue, so may answer 503
     problem_extension: Any = None  # an attrs class whose fields its problems also carry
+    rate_limited: bool = True  # False only for health checks, which are never limited
 
 
 @frozen
@@ -44,3 +48,12 @@ class Route:
     resource: object
     tag: str
     operations: tuple[Operation, ...]
+
+    @property
+    def write_scope(self) -> str | None:
+        """What a method the table does not list (a plain OPTIONS) needs: the scope of the
+        route's writes, or of its reads when it has none."""
+        for operation in self.operations:
+            if operation.method != "GET":
+                return operation.scope
+        return self.operations[0].scope

@@ -10,6 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from library.application.access import (
+    CATALOGUE_READ,
+    CATALOGUE_WRITE,
+    METRICS_READ,
+    REVIEWS_WRITE,
+)
 from library.application.authors import AuthorChanges, AuthorInput
 from library.application.books import AUTHOR_IDS, BookChanges, BookInput
 from library.application.health import Readiness as ReadinessReport
@@ -58,6 +64,7 @@ def _book_routes(c: Container, body: JsonBody) -> tuple[Route, ...]:
             (
                 Operation(
                     method="GET",
+                    scope=CATALOGUE_READ,
                     summary="List and search books",
                     description="A page of books and the cursor of the next page (null on the"
                     " last). With `q` and no `sort`, the most relevant come first.",
@@ -67,6 +74,7 @@ def _book_routes(c: Container, body: JsonBody) -> tuple[Route, ...]:
                 ),
                 Operation(
                     method="POST",
+                    scope=CATALOGUE_WRITE,
                     summary="Add a book",
                     body=BookInput,
                     reply=_created(BookDetail, f"Added: {detail}"),
@@ -79,9 +87,15 @@ def _book_routes(c: Container, body: JsonBody) -> tuple[Route, ...]:
             Book(body, c.show_book(), c.replace_book(), c.revise_book(), c.remove_book()),
             BOOKS,
             (
-                Operation(method="GET", summary="Show a book", reply=_ok(BookDetail, detail)),
+                Operation(
+                    method="GET",
+                    scope=CATALOGUE_READ,
+                    summary="Show a book",
+                    reply=_ok(BookDetail, detail),
+                ),
                 Operation(
                     method="PUT",
+                    scope=CATALOGUE_WRITE,
                     summary="Replace a book",
                     description="Every field and the author list; an absent optional field"
                     " becomes null.",
@@ -91,6 +105,7 @@ def _book_routes(c: Container, body: JsonBody) -> tuple[Route, ...]:
                 ),
                 Operation(
                     method="PATCH",
+                    scope=CATALOGUE_WRITE,
                     summary="Change some fields of a book",
                     description="Only the fields given change; null clears an optional one.",
                     body=BookChanges,
@@ -98,6 +113,7 @@ def _book_routes(c: Container, body: JsonBody) -> tuple[Route, ...]:
                 ),
                 Operation(
                     method="DELETE",
+                    scope=CATALOGUE_WRITE,
                     summary="Delete a book with its reviews (its authors stay)",
                     reply=_DELETED,
                 ),
@@ -110,6 +126,7 @@ def _book_routes(c: Container, body: JsonBody) -> tuple[Route, ...]:
             (
                 Operation(
                     method="PUT",
+                    scope=CATALOGUE_WRITE,
                     summary="Replace a book's authors",
                     body=list[int],
                     body_doc=AUTHOR_IDS,
@@ -125,11 +142,13 @@ def _book_routes(c: Container, body: JsonBody) -> tuple[Route, ...]:
             (
                 Operation(
                     method="GET",
+                    scope=CATALOGUE_READ,
                     summary="List a book's reviews",
                     reply=_ok(list[ReviewView], "The reviews, by id"),
                 ),
                 Operation(
                     method="POST",
+                    scope=REVIEWS_WRITE,
                     summary="Review a book",
                     description="One review per reviewer and book; names are compared"
                     " case-insensitively.",
@@ -144,14 +163,22 @@ def _book_routes(c: Container, body: JsonBody) -> tuple[Route, ...]:
             Review(body, c.show_review(), c.revise_review(), c.remove_review()),
             REVIEWS,
             (
-                Operation(method="GET", summary="Show a review", reply=_ok(ReviewView)),
+                Operation(
+                    method="GET",
+                    scope=CATALOGUE_READ,
+                    summary="Show a review",
+                    reply=_ok(ReviewView),
+                ),
                 Operation(
                     method="PATCH",
+                    scope=REVIEWS_WRITE,
                     summary="Change a review's rating or comment",
                     body=ReviewChanges,
                     reply=_ok(ReviewView),
                 ),
-                Operation(method="DELETE", summary="Delete a review", reply=_DELETED),
+                Operation(
+                    method="DELETE", scope=REVIEWS_WRITE, summary="Delete a review", reply=_DELETED
+                ),
             ),
         ),
     )
@@ -166,6 +193,7 @@ def _author_routes(c: Container, body: JsonBody) -> tuple[Route, ...]:
             (
                 Operation(
                     method="GET",
+                    scope=CATALOGUE_READ,
                     summary="List and search authors",
                     description="By id; with `q`, the most relevant first.",
                     query=AuthorListParams,
@@ -173,6 +201,7 @@ def _author_routes(c: Container, body: JsonBody) -> tuple[Route, ...]:
                 ),
                 Operation(
                     method="POST",
+                    scope=CATALOGUE_WRITE,
                     summary="Add an author",
                     body=AuthorInput,
                     reply=_created(AuthorView, "Added: the author"),
@@ -185,9 +214,15 @@ def _author_routes(c: Container, body: JsonBody) -> tuple[Route, ...]:
             Author(body, c.show_author(), c.replace_author(), c.revise_author(), c.remove_author()),
             AUTHORS,
             (
-                Operation(method="GET", summary="Show an author", reply=_ok(AuthorView)),
+                Operation(
+                    method="GET",
+                    scope=CATALOGUE_READ,
+                    summary="Show an author",
+                    reply=_ok(AuthorView),
+                ),
                 Operation(
                     method="PUT",
+                    scope=CATALOGUE_WRITE,
                     summary="Replace an author",
                     description="Name, email and book list (an absent `book_ids` means none).",
                     body=AuthorInput,
@@ -196,6 +231,7 @@ def _author_routes(c: Container, body: JsonBody) -> tuple[Route, ...]:
                 ),
                 Operation(
                     method="PATCH",
+                    scope=CATALOGUE_WRITE,
                     summary="Change some fields of an author",
                     description="`book_ids`, when given, replaces the list (`[]` clears it).",
                     body=AuthorChanges,
@@ -204,6 +240,7 @@ def _author_routes(c: Container, body: JsonBody) -> tuple[Route, ...]:
                 ),
                 Operation(
                     method="DELETE",
+                    scope=CATALOGUE_WRITE,
                     summary="Delete an author (their books stay)",
                     reply=_DELETED,
                 ),
@@ -216,6 +253,7 @@ def _author_routes(c: Container, body: JsonBody) -> tuple[Route, ...]:
             (
                 Operation(
                     method="GET",
+                    scope=CATALOGUE_READ,
                     summary="List an author's books",
                     reply=_ok(list[BookSummary], "The author's books, by id"),
                 ),
@@ -236,6 +274,8 @@ def _operation_routes(
             (
                 Operation(
                     method="GET",
+                    scope=None,
+                    rate_limited=False,
                     summary="Liveness: 200 while the process runs",
                     reply=_ok(Liveness),
                     storage=False,
@@ -249,6 +289,8 @@ def _operation_routes(
             (
                 Operation(
                     method="GET",
+                    scope=None,
+                    rate_limited=False,
                     summary="Readiness: each dependency's status",
                     description="200 while every critical dependency (PostgreSQL) answers,"
                     " else a 503 problem listing them. A cache that is down shows as"
@@ -265,6 +307,7 @@ def _operation_routes(
             (
                 Operation(
                     method="GET",
+                    scope=METRICS_READ,
                     summary="Metrics in the Prometheus text format",
                     reply=Reply(200, str, media_type=text),
                     storage=False,
@@ -278,6 +321,7 @@ def _operation_routes(
             (
                 Operation(
                     method="GET",
+                    scope=None,
                     summary="This document (OpenAPI 3.1)",
                     reply=_ok(dict),
                     storage=False,
@@ -291,6 +335,7 @@ def _operation_routes(
             (
                 Operation(
                     method="GET",
+                    scope=None,
                     summary="Interactive documentation (Swagger UI)",
                     reply=Reply(200, str, media_type="text/html"),
                     storage=False,
