@@ -32,8 +32,18 @@ class ServiceFailed(Exception):
     """A process under test did not start or died."""
 
 
+# Benchmarks measure the service in drop-in mode unless a scenario turns access control on.
+DROP_IN = {
+    "LIBRARY_AUTH": "off",
+    "LIBRARY_RATE_LIMIT_READ": "off",
+    "LIBRARY_RATE_LIMIT_WRITE": "off",
+}
+
+
 def clean_env(extra: Mapping[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not _INHERITED_SETTINGS.match(k)}
+    env.update(DROP_IN)
+    env["LIBRARY_METRICS_TOKEN"] = METRICS_TOKEN
     env.update(extra)
     return env
 
@@ -235,9 +245,16 @@ class Snapshot:
     cache: dict[str, float]  # hit, miss, error, bypass: summed over kinds of read
 
 
+# Sent to every service the bench starts: /metrics needs it once access control is on.
+METRICS_TOKEN = "bench-metrics-token"
+
+
 def snapshot(base_url: str) -> Snapshot:
     """Read /metrics."""
-    text = httpx.get(f"{base_url}/metrics", timeout=10).text
+    headers = {"Authorization": f"Bearer {METRICS_TOKEN}"}
+    answer = httpx.get(f"{base_url}/metrics", timeout=10, headers=headers)
+    answer.raise_for_status()
+    text = answer.text
     statuses: Counts = {}
     cache: dict[str, float] = {}
     for line in text.splitlines():
@@ -275,3 +292,15 @@ def non_2xx_between(before: Snapshot, after: Snapshot) -> dict[tuple[str, int], 
         if delta > 0 and not 200 <= key[1] < 300:
             grown[key] = delta
     return grown
+
+
+def create_key(database_url: str, name: str, scope: str) -> str:
+    """A new API key in the bench database, from `library keys create` (its last line)."""
+    answer = subprocess.run(
+        [str(VENV_BIN / "library"), "keys", "create", "--name", name, "--scope", scope],
+        env=clean_env({"LIBRARY_DATABASE_URL": database_url}),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return answer.stdout.strip().splitlines()[-1]

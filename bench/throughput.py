@@ -30,6 +30,7 @@ from bench.service import (
     Snapshot,
     cache_hit_pct,
     cache_results,
+    create_key,
     non_2xx_between,
     snapshot,
     start_bare,
@@ -58,7 +59,16 @@ SCENARIOS = (
     "post-review",
     "mixed",
     "workers-2",
+    "cached-detail-limited",
+    "post-book-limited",
 )
+# The scenarios measured again with access control in its default mode and both rate limits
+# on (with budgets no run reaches), against their drop-in runs of the same bench run.
+LIMITED = {
+    "cached-detail-limited": ("cached-detail", 90.0),
+    "post-book-limited": ("post-book", 85.0),
+}
+UNREACHABLE_BUDGET = "1000000000/minute"
 
 
 @define
@@ -73,6 +83,9 @@ class Row:
     bare_rps: float = 0.0
     min_fraction: float | None = None  # target: at least this % of the bare app's req/s
     max_p99_ms: float | None = None  # target: p99 below this
+    baseline: str | None = None  # target: at least `min_of_baseline` % of this scenario's req/s
+    min_of_baseline: float | None = None
+    baseline_rps: float = 0.0
     cache_hits_pct: float | None = None  # cached reads answered from Redis, measured run
     cache: dict[str, int] = field(factory=dict)  # cached reads of the measured run by result
     notes: list[str] = field(factory=list)
@@ -84,7 +97,15 @@ class Row:
         return 100.0 * self.result.rps / self.bare_rps
 
     @property
+    def of_baseline(self) -> float | None:
+        if self.result is None or not self.baseline_rps:
+            return None
+        return 100.0 * self.result.rps / self.baseline_rps
+
+    @property
     def target(self) -> str:
+        if self.min_of_baseline is not None:
+            return f">= {self.min_of_baseline:g}% of {self.baseline}"
         if self.min_fraction is not None:
             return f">= {self.min_fraction:g}%"
         if self.max_p99_ms is not None:
@@ -103,6 +124,9 @@ class Row:
     def met(self) -> bool | None:
         if self.result is None:
             return None
+        if self.min_of_baseline is not None:
+            share = self.of_baseline
+            return share is not None and share >= self.min_of_baseline
         if self.min_fraction is not None:
             fraction = self.fraction
             return fraction is not None and fraction >= self.min_fraction
@@ -147,6 +171,7 @@ class Bench:
         self.query_count = 0
         self.catalogue: Catalogue | None = None
         self.load_before: float | None = None
+        self.api_key: str | None = None  # sent by the scenarios with access control on
 
     # -- environment ------------------------------------------------------------------
 
@@ -179,6 +204,7 @@ class Bench:
         assert self.catalogue is not None
         self.streams.runs += 1
         return {
+            "BENCH_API_KEY": self.api_key or "",
             "BENCH_SEED": str(self.streams.runs),
             "BENCH_ID_MIN": str(ids[0]),
             "BENCH_ID_COUNT": str(ids[1]),
@@ -314,10 +340,15 @@ class Bench:
                 self.run_pinned_worker()
             if self.selected("workers-2"):
                 self.run_two_workers()
+            if any(self.selected(name) for name in LIMITED):
+                self.run_limited()
         finally:
+            rps = {row.scenario: row.result.rps for row in self.rows if row.result is not None}
             for row in self.rows:
                 if row.connections in self.bare:
                     row.bare_rps = self.bare[row.connections].rps
+                if row.baseline is not None:
+                    row.baseline_rps = rps.get(row.baseline, 0.0)
 
     def run_pinned_worker(self) -> None:
         """Every scenario but workers-2, against one worker on core 0, sampling its memory."""
@@ -350,13 +381,58 @@ class Bench:
                 service, "workers-2", "cached GET /books/{id}, serve --workers 2", CONNECTIONS
             )
 
+    def run_limited(self) -> None:
+        """The cost of access control: the same worker, pinned, with it on (reads anonymous,
+        writes with a key) and both limits counting every request."""
+        self.api_key = create_key(self.args.database_url, "bench writer", "catalogue:write")
+        env = {
+            **self.service_env(),
+            "LIBRARY_AUTH": "writes",
+            "LIBRARY_RATE_LIMIT_READ": UNREACHABLE_BUDGET,
+            "LIBRARY_RATE_LIMIT_WRITE": UNREACHABLE_BUDGET,
+        }
+        try:
+            with start_library(
+                port=LIBRARY_PORT,
+                workers=1,
+                cores=SERVICE_CORE,
+                env=env,
+                log_path=self.workdir / "library-limited.log",
+            ) as service:
+                if self.selected("cached-detail-limited"):
+                    baseline, share = LIMITED["cached-detail-limited"]
+                    self.cached_detail(
+                        service,
+                        "cached-detail-limited",
+                        "cached-detail, access control and read limit on",
+                        CONNECTIONS,
+                        baseline=baseline,
+                        min_of_baseline=share,
+                    )
+                if self.selected("post-book-limited"):
+                    baseline, share = LIMITED["post-book-limited"]
+                    self.measure(
+                        Row(
+                            "post-book-limited",
+                            "post-book with an API key, write limit on",
+                            CONNECTIONS,
+                            baseline=baseline,
+                            min_of_baseline=share,
+                        ),
+                        port=LIBRARY_PORT,
+                        script="post_book",
+                        service=service,
+                    )
+        finally:
+            self.api_key = None
+
     def cached_detail(
         self,
         service: Process,
         name: str,
         description: str,
         connections: int,
-        **targets: float,
+        **targets: float | str,
     ) -> None:
         assert self.catalogue is not None
         hot = (self.catalogue.min_book_id, HOT_IDS)

@@ -53,6 +53,11 @@ for id in string.gmatch(os.getenv("BENCH_AUTHOR_IDS") or "", "%d+") do
 end
 
 local json_headers = { ["Content-Type"] = "application/json" }
+-- Writes carry an API key when the scenario runs with access control on.
+local api_key = os.getenv("BENCH_API_KEY") or ""
+if api_key ~= "" then
+  json_headers["X-API-Key"] = api_key
+end
 
 -- Read by done() through thread:get(): how many of each kind this thread generated.
 detail_n = 0
