@@ -8,6 +8,7 @@ unique search queries (and, with --strict, 3 when a target was missed).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
@@ -40,6 +41,7 @@ from bench.wrk import WrkFailed, WrkResult, run_wrk
 
 LIBRARY_PORT = 8100
 BARE_PORT = 8101
+LIMITED_PORT = 8102
 CONNECTIONS = 32
 HOT_IDS = 5000
 MAX_QUERIES = 200_000
@@ -340,8 +342,6 @@ class Bench:
                 self.run_pinned_worker()
             if self.selected("workers-2"):
                 self.run_two_workers()
-            if any(self.selected(name) for name in LIMITED):
-                self.run_limited()
         finally:
             rps = {row.scenario: row.result.rps for row in self.rows if row.result is not None}
             for row in self.rows:
@@ -351,19 +351,43 @@ class Bench:
                     row.baseline_rps = rps.get(row.baseline, 0.0)
 
     def run_pinned_worker(self) -> None:
-        """Every scenario but workers-2, against one worker on core 0, sampling its memory."""
-        with (
-            start_library(
-                port=LIBRARY_PORT,
-                workers=1,
-                cores=SERVICE_CORE,
-                env=self.service_env(),
-                log_path=self.workdir / "library-1-worker.log",
-            ) as service,
-            RssSampler(service.pid) as rss,
-        ):
+        """Every scenario but workers-2, against one worker on core 0, sampling its memory.
+
+        The `-limited` scenarios run right after their drop-in twins, against a second worker
+        on the same core (idle while the other is measured) with access control in its
+        default mode and both limits on: the pair is measured minutes apart at most, so the
+        machine's drift between them stays small.
+        """
+        with contextlib.ExitStack() as stack:
+            service = stack.enter_context(
+                start_library(
+                    port=LIBRARY_PORT,
+                    workers=1,
+                    cores=SERVICE_CORE,
+                    env=self.service_env(),
+                    log_path=self.workdir / "library-1-worker.log",
+                )
+            )
+            limited = None
+            if any(self.selected(name) for name in LIMITED):
+                self.api_key = create_key(self.args.database_url, "bench writer", "catalogue:write")
+                limited = stack.enter_context(
+                    start_library(
+                        port=LIMITED_PORT,
+                        workers=1,
+                        cores=SERVICE_CORE,
+                        env={
+                            **self.service_env(),
+                            "LIBRARY_AUTH": "writes",
+                            "LIBRARY_RATE_LIMIT_READ": UNREACHABLE_BUDGET,
+                            "LIBRARY_RATE_LIMIT_WRITE": UNREACHABLE_BUDGET,
+                        },
+                        log_path=self.workdir / "library-limited.log",
+                    )
+                )
+            rss = stack.enter_context(RssSampler(service.pid))
             try:
-                self.run_one_worker(service)
+                self.run_one_worker(service, limited)
             finally:
                 self.rss_max_bytes = rss.max_bytes or None
                 self.rss_samples = rss.samples
@@ -381,57 +405,13 @@ class Bench:
                 service, "workers-2", "cached GET /books/{id}, serve --workers 2", CONNECTIONS
             )
 
-    def run_limited(self) -> None:
-        """The cost of access control: the same worker, pinned, with it on (reads anonymous,
-        writes with a key) and both limits counting every request."""
-        self.api_key = create_key(self.args.database_url, "bench writer", "catalogue:write")
-        env = {
-            **self.service_env(),
-            "LIBRARY_AUTH": "writes",
-            "LIBRARY_RATE_LIMIT_READ": UNREACHABLE_BUDGET,
-            "LIBRARY_RATE_LIMIT_WRITE": UNREACHABLE_BUDGET,
-        }
-        try:
-            with start_library(
-                port=LIBRARY_PORT,
-                workers=1,
-                cores=SERVICE_CORE,
-                env=env,
-                log_path=self.workdir / "library-limited.log",
-            ) as service:
-                if self.selected("cached-detail-limited"):
-                    baseline, share = LIMITED["cached-detail-limited"]
-                    self.cached_detail(
-                        service,
-                        "cached-detail-limited",
-                        "cached-detail, access control and read limit on",
-                        CONNECTIONS,
-                        baseline=baseline,
-                        min_of_baseline=share,
-                    )
-                if self.selected("post-book-limited"):
-                    baseline, share = LIMITED["post-book-limited"]
-                    self.measure(
-                        Row(
-                            "post-book-limited",
-                            "post-book with an API key, write limit on",
-                            CONNECTIONS,
-                            baseline=baseline,
-                            min_of_baseline=share,
-                        ),
-                        port=LIBRARY_PORT,
-                        script="post_book",
-                        service=service,
-                    )
-        finally:
-            self.api_key = None
-
     def cached_detail(
         self,
         service: Process,
         name: str,
         description: str,
         connections: int,
+        port: int = LIBRARY_PORT,
         **targets: float | str,
     ) -> None:
         assert self.catalogue is not None
@@ -439,7 +419,7 @@ class Bench:
         self.streams.detail = 0  # the permutation of the hot ids from its start
         self.measure(
             Row(name, description, connections, **targets),  # type: ignore[arg-type]
-            port=LIBRARY_PORT,
+            port=port,
             script="detail",
             ids=hot,
             warmup_order="permuted",
@@ -447,7 +427,7 @@ class Bench:
             service=service,
         )
 
-    def run_one_worker(self, service: Process) -> None:
+    def run_one_worker(self, service: Process, limited: Process | None) -> None:
         assert self.catalogue is not None
         catalogue = self.catalogue
         span = (catalogue.min_book_id, catalogue.max_book_id - catalogue.min_book_id + 1)
@@ -459,6 +439,17 @@ class Bench:
                 f"cached GET /books/{{id}}, {HOT_IDS} hot ids",
                 CONNECTIONS,
                 min_fraction=20,
+            )
+        if limited is not None and self.selected("cached-detail-limited"):
+            baseline, share = LIMITED["cached-detail-limited"]
+            self.cached_detail(
+                limited,
+                "cached-detail-limited",
+                "cached-detail, access control and read limit on",
+                CONNECTIONS,
+                port=LIMITED_PORT,
+                baseline=baseline,
+                min_of_baseline=share,
             )
         if self.selected("cached-detail-1c"):
             self.cached_detail(
@@ -522,6 +513,20 @@ class Bench:
                 port=port,
                 script="post_book",
                 service=service,
+            )
+        if limited is not None and self.selected("post-book-limited"):
+            baseline, share = LIMITED["post-book-limited"]
+            self.measure(
+                Row(
+                    "post-book-limited",
+                    "post-book with an API key, write limit on",
+                    CONNECTIONS,
+                    baseline=baseline,
+                    min_of_baseline=share,
+                ),
+                port=LIMITED_PORT,
+                script="post_book",
+                service=limited,
             )
         if self.selected("post-review"):
             self.measure(

@@ -57,6 +57,15 @@ _DOCUMENT_ASSETS = Guard(None)  # Swagger UI's files, served outside the route t
 
 
 @frozen
+class _Check:
+    """A guard as one mode applies it, worked out once per route and method."""
+
+    reads_credentials: bool  # False: public, or access control off
+    needed: str | None  # the scope the principal must hold (None: anyone)
+    rate_limited: bool
+
+
+@frozen
 class Budgets:
     """The default budgets (None: off) and the limiters counting them."""
 
@@ -128,7 +137,12 @@ class AccessControl:
         self._budgets = budgets
         self._addresses = addresses
         self._metrics = metrics
-        self._guards = guards(routes)
+        self._checks = {where: self._check(guard) for where, guard in guards(routes).items()}
+        self._document_assets = self._check(_DOCUMENT_ASSETS)
+
+    def _check(self, guard: Guard) -> _Check:
+        reads = self._mode is not AuthMode.OFF and guard.scope is not None
+        return _Check(reads, required_scope(self._mode, guard.scope), guard.rate_limited)
 
     async def process_resource(
         self,
@@ -137,30 +151,36 @@ class AccessControl:
         resource: object,
         params: Mapping[str, Any],
     ) -> None:
-        guard = self._guard(req, resource)
-        if guard is None:  # a method the route does not have: Falcon answers 405
+        method = req.method
+        check = self._checks.get((id(resource), method))
+        if check is None:
+            if req.uri_template is not None:  # a method the route does not have: 405
+                return
+            check = self._document_assets  # a static file (Swagger UI's): public
+        if method == "OPTIONS" and _is_preflight(req):
             return
-        if _is_preflight(req):
-            return
-        reading = req.method in READS
-        try:
-            principal = await self._principal(req, guard)
-        except Unauthenticated as error:
-            self._metrics.refused(f"unauthenticated_{error.reason}")
-            if guard.rate_limited:
-                await self._charge(req, None, reading)
-            raise
-        except VerifierUnavailable:
-            self._metrics.refused("verifier_unavailable")
-            raise
-        req.context.principal = principal
-        if guard.rate_limited:
+        reading = method in READS
+        principal = None
+        if check.reads_credentials:
+            try:
+                principal = await self._principal(req, check.needed)
+            except Unauthenticated as error:
+                self._metrics.refused(f"unauthenticated_{error.reason}")
+                if check.rate_limited:
+                    await self._charge(req, None, reading)
+                raise
+            except VerifierUnavailable:
+                self._metrics.refused("verifier_unavailable")
+                raise
+            req.context.principal = principal
+        if check.rate_limited:
             await self._charge(req, principal, reading)
-        try:
-            authorise(principal, required_scope(self._mode, guard.scope))
-        except Forbidden:
-            self._metrics.refused("forbidden")
-            raise
+        if check.needed is not None:
+            try:
+                authorise(principal, check.needed)
+            except Forbidden:
+                self._metrics.refused("forbidden")
+                raise
 
     async def process_response(
         self,
@@ -174,18 +194,10 @@ class AccessControl:
             for name, value in rate_limit_headers(*counted).items():
                 resp.set_header(name, value)
 
-    def _guard(self, req: falcon.asgi.Request, resource: object) -> Guard | None:
-        guard = self._guards.get((id(resource), req.method))
-        if guard is None and req.uri_template is None:
-            return _DOCUMENT_ASSETS  # a static file (Swagger UI's): no template, public
-        return guard
-
-    async def _principal(self, req: falcon.asgi.Request, guard: Guard) -> Principal | None:
-        if self._mode is AuthMode.OFF or guard.scope is None:
-            return None
-        credentials = credentials_of(req)
-        principal = None if credentials.empty else await self._authenticate(credentials)
-        needed = required_scope(self._mode, guard.scope)
+    async def _principal(self, req: falcon.asgi.Request, needed: str | None) -> Principal | None:
+        principal = None
+        if req.get_header(API_KEY_HEADER) is not None or req.get_header("Authorization"):
+            principal = await self._authenticate(credentials_of(req))
         if principal is None and needed is not None:
             raise Unauthenticated("missing", f"this operation needs credentials with {needed}")
         return principal
@@ -208,10 +220,11 @@ class AccessControl:
             client = principal.id
         else:
             forwarded_for = req.get_header("X-Forwarded-For")
-            client = "addr:" + self._addresses.client(req.remote_addr, forwarded_for)
-        policy = "read" if reading else "write"
-        limiter = budgets.read_limiter if reading else budgets.write_limiter
-        decision = await limiter.acquire(f"{policy[0]}:{client}", rate)
+            client = self._addresses.client(req.remote_addr, forwarded_for)
+        if reading:
+            policy, decision = "read", await budgets.read_limiter.acquire("r:" + client, rate)
+        else:
+            policy, decision = "write", await budgets.write_limiter.acquire("w:" + client, rate)
         req.context.rate_decision = (decision, policy)
         if not decision.allowed:
             self._metrics.refused("rate_limited")

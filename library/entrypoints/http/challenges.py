@@ -7,7 +7,9 @@ until the quota is whole again>`.
 
 from __future__ import annotations
 
-from library.application.access import RateDecision, Unauthenticated
+import functools
+
+from library.application.access import Rate, RateDecision, Unauthenticated
 
 REALM = "library"
 
@@ -32,10 +34,14 @@ def forbidden_challenge(scope: str) -> str:
     return f'Bearer realm={_quoted(REALM)}, error="insufficient_scope", scope={_quoted(scope)}'
 
 
+@functools.cache
+def _policy(policy: str, rate: Rate) -> str:
+    return f"{_quoted(policy)};q={rate.limit};w={rate.period}"
+
+
 def rate_limit_headers(decision: RateDecision, policy: str) -> dict[str, str]:
     """`RateLimit-Policy` and `RateLimit` of a decision under `policy` (`read` or `write`)."""
-    name = _quoted(policy)
     return {
-        "RateLimit-Policy": f"{name};q={decision.rate.limit};w={decision.rate.period}",
-        "RateLimit": f"{name};r={decision.remaining};t={decision.reset_seconds}",
+        "RateLimit-Policy": _policy(policy, decision.rate),
+        "RateLimit": f'"{policy}";r={decision.remaining};t={decision.reset_seconds}',
     }

@@ -41,17 +41,35 @@ def _group(address: Address) -> str:
     return str(address)
 
 
+MAX_REMEMBERED = 4096
+
+
 class ClientAddresses:
-    """Name the client of a request from its peer address and `X-Forwarded-For`."""
+    """Name the client of a request (`addr:<address>`) from its peer and `X-Forwarded-For`.
+
+    Parsing addresses costs microseconds and the same few peers and proxy chains come back
+    request after request, so answers are remembered (a bounded number of them).
+    """
 
     def __init__(self, trusted_proxies: Sequence[Network]) -> None:
         self._trusted = tuple(trusted_proxies)
         self._warned = False
+        self._known: dict[tuple[str | None, str | None], str] = {}
 
     def _is_trusted(self, address: Address) -> bool:
         return any(address in network for network in self._trusted)
 
     def client(self, peer: str | None, forwarded_for: str | None) -> str:
+        """`addr:` and the client's address (an IPv6 /64 for IPv6 clients), or `addr:unknown`."""
+        key = (peer, forwarded_for)
+        known = self._known.get(key)
+        if known is None:
+            if len(self._known) >= MAX_REMEMBERED:
+                self._known.clear()
+            known = self._known[key] = "addr:" + self.address(peer, forwarded_for)
+        return known
+
+    def address(self, peer: str | None, forwarded_for: str | None) -> str:
         """The client's address (an IPv6 /64 for IPv6 clients), or `unknown`."""
         peer_address = None if peer is None else _address(peer)
         if peer_address is None:
