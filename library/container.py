@@ -1,13 +1,21 @@
 """The one place that wires adapters into use cases (dependency-injector).
 
-Providers stay synchronous and nothing connects at import time: `start` and `stop` open and
-close resources from the app's (or CLI's) own life cycle. Tests override `adapters` with
-whatever they need.
+Two adapter sets are chosen once, when the container is made: the storage (`MemoryStorage`
+or `PostgresStorage`) and the cache (`RedisCache` or `NoCache`). `Container` names what it
+needs of them (`storage.catalogue`, `cache.write_limiter`, ...) and wires the use cases over
+whatever fills them; `create_container` fills them from the settings, or takes the sets it is
+given (tests pass fakes the same way, so they build use cases exactly as production does).
+
+Providers stay synchronous and nothing connects at import time or when the container is
+made: `start` and `stop` run each set's life cycle (open the pool, start the change feed...)
+from the app's (or CLI's) own.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol
 
 from dependency_injector import containers, providers
 from prometheus_client import CollectorRegistry
@@ -23,10 +31,12 @@ from library.adapters.memory import (
 from library.adapters.memory.idempotency import MemoryIdempotencyStore
 from library.adapters.memory.importer import MemoryImporter
 from library.adapters.postgres import (
+    PoolLifecycle,
     PostgresApiKeyStore,
     PostgresCatalogue,
     PostgresCheck,
     PostgresUnitOfWork,
+    PsycopgPoolStats,
     create_pool,
     migrations,
 )
@@ -38,14 +48,14 @@ from library.adapters.redis_cache import (
     CacheInvalidator,
     CacheKeys,
     CircuitBreaker,
+    ClientLifecycle,
     GenerationalCache,
     RedisCheck,
-    connect,
     create_client,
 )
 from library.adapters.redis_jobs import RedisJobQueue
 from library.adapters.redis_limits import RedisReadLimiter, RedisWriteLimiter
-from library.adapters.telemetry import PrometheusCacheObserver, PsycopgPoolStats
+from library.adapters.telemetry import PrometheusCacheObserver
 from library.application.access.api_keys import IssueKey, ListKeys, RevokeKey
 from library.application.access.authentication import ApiKeyVerifier, Authenticate
 from library.application.authors import AddAuthor, RemoveAuthor, ReplaceAuthor, ReviseAuthor
@@ -71,14 +81,36 @@ from library.application.health import CheckReadiness
 from library.application.idempotency import ProcessOnce
 from library.application.jobs import ProcessJobs, WarmCache
 from library.application.ports import CacheObserver
+from library.application.rendering import RenderingCatalogue
 from library.application.reviews import AddReview, RemoveReview, ReviseReview
 from library.application.sample import load_sample_catalogue
 from library.config import ConfigurationError, Settings
 
-__all__ = ["Container", "create_container", "migrations", "start", "stop"]
+__all__ = [
+    "Container",
+    "MemoryStorage",
+    "NoCache",
+    "PostgresStorage",
+    "RedisCache",
+    "create_container",
+    "migrations",
+    "start",
+    "stop",
+]
 
 
-class MemoryAdapters(containers.DeclarativeContainer):
+class Lifecycle(Protocol):
+    """Something opened when the service starts and closed when it stops."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+# -- storage ------------------------------------------------------------------------------
+
+
+class MemoryStorage(containers.DeclarativeContainer):
     """The in-memory catalogue: the default, and the fakes of the core's tests."""
 
     settings = providers.Dependency(instance_of=Settings)
@@ -90,16 +122,56 @@ class MemoryAdapters(containers.DeclarativeContainer):
     idempotency = providers.Singleton(MemoryIdempotencyStore)
     # Without a database, the keys are those of LIBRARY_API_KEYS.
     api_keys = providers.Singleton(MemoryApiKeyStore, keys=settings.provided.access.api_keys)
+    pool_stats: providers.Provider[Any] = providers.Object(None)
     checks = providers.List()
+    lifecycle = providers.List()
 
 
-class PostgresAdapters(containers.DeclarativeContainer):
-    """The catalogue in PostgreSQL; the pool is built here and opened by `start`."""
+def _feed(
+    settings: Settings,
+    invalidator: Callable[..., Awaitable[None]] | None,
+    resync: Callable[[], Awaitable[None]] | None,
+    status: DeliveryStatus,
+    origin: str,
+    url: str | None = None,
+) -> ChangeFeed | None:
+    """The change feed that applies other writers' changes to the cache, when there is one.
+
+    It listens on the catalogue's database, or at `url` (tests put a proxy in between).
+    """
+    url = url or settings.database_url
+    if invalidator is None or resync is None or url is None:
+        return None
+    return ChangeFeed(
+        url=url,
+        deliver=invalidator,
+        resync=resync,
+        status=status,
+        # How often the feed confirms it is caught up: well within the staleness bound.
+        heartbeat=min(1.0, settings.cache_fault_staleness / 4),
+        origin=origin,
+    )
+
+
+def _present(*items: object) -> list[object]:
+    return [item for item in items if item is not None]
+
+
+class PostgresStorage(containers.DeclarativeContainer):
+    """The catalogue in PostgreSQL; the pool is built here and opened by its life cycle.
+
+    With a cache, writers announce their changes (NOTIFY, in the committing transaction)
+    and the change feed applies other instances' announcements to the cache.
+    """
 
     settings = providers.Dependency(instance_of=Settings)
     bus = providers.Dependency(instance_of=EventBus)
-    notify_channel: providers.Dependency[str | None] = providers.Dependency()
     origin: providers.Dependency[str] = providers.Dependency()
+    delivery = providers.Dependency(instance_of=DeliveryStatus)
+    # What the cache set offers the change feed (None without a cache).
+    invalidator: providers.Dependency[Any] = providers.Dependency()
+    resync: providers.Dependency[Any] = providers.Dependency()
+
     pool = providers.Singleton(
         create_pool,
         url=settings.provided.database_url,
@@ -109,22 +181,51 @@ class PostgresAdapters(containers.DeclarativeContainer):
         connect_timeout=settings.provided.pool_timeout,
     )
     unit_of_work = providers.Factory(
-        PostgresUnitOfWork, pool=pool, bus=bus, notify_channel=notify_channel, origin=origin
+        PostgresUnitOfWork,
+        pool=pool,
+        bus=bus,
+        notify_channel=providers.Callable(
+            lambda invalidator: None if invalidator is None else CHANNEL, invalidator
+        ),
+        origin=origin,
     )
     catalogue = providers.Singleton(PostgresCatalogue, pool=pool)
-    pool_stats = providers.Singleton(PsycopgPoolStats, pool=pool)
     importer = providers.Singleton(PostgresImporter, pool=pool)
     idempotency = providers.Singleton(PostgresIdempotencyStore, pool=pool)
     api_keys = providers.Singleton(PostgresApiKeyStore, pool=pool)
+    pool_stats = providers.Singleton(PsycopgPoolStats, pool=pool)
     checks = providers.List(providers.Singleton(PostgresCheck, pool=pool))
+    change_feed = providers.Singleton(_feed, settings, invalidator, resync, delivery, origin)
+    lifecycle = providers.Callable(
+        _present, providers.Singleton(PoolLifecycle, pool=pool), change_feed
+    )
 
 
-class RedisAdapters(containers.DeclarativeContainer):
-    """The cache: client, generations, invalidation and its probe."""
+# -- cache --------------------------------------------------------------------------------
+
+
+class NoCache(containers.DeclarativeContainer):
+    """No Redis: reads rendered straight from storage, rate limits counted per process."""
+
+    stored: providers.Dependency[Any] = providers.Dependency()
+    catalogue = providers.Singleton(RenderingCatalogue, catalogue=stored)
+    invalidator: providers.Provider[Any] = providers.Object(None)
+    resync: providers.Provider[Any] = providers.Object(None)
+    subscribers = providers.List()
+    read_limiter = providers.Singleton(LocalRateLimiter)
+    write_limiter = providers.Singleton(LocalRateLimiter)
+    checks = providers.List()
+    lifecycle = providers.List()
+
+
+class RedisCache(containers.DeclarativeContainer):
+    """Redis: the cache in front of storage, shared rate limits, and their life cycle."""
 
     settings = providers.Dependency(instance_of=Settings)
     delivery = providers.Dependency(instance_of=DeliveryStatus)
     observer: providers.Dependency[CacheObserver] = providers.Dependency()
+    stored: providers.Dependency[Any] = providers.Dependency()
+
     client = providers.Singleton(
         create_client,
         url=settings.provided.redis_url,
@@ -132,7 +233,7 @@ class RedisAdapters(containers.DeclarativeContainer):
         timeout=settings.provided.redis_timeout,
     )
     keys = providers.Singleton(CacheKeys, namespace=settings.provided.cache_namespace)
-    cache = providers.Singleton(
+    entries = providers.Singleton(
         GenerationalCache,
         client=client,
         keys=keys,
@@ -142,26 +243,29 @@ class RedisAdapters(containers.DeclarativeContainer):
         delivery=delivery,
         observer=observer,
     )
-    invalidator = providers.Singleton(CacheInvalidator, cache=cache, keys=keys)
-    checks = providers.List(providers.Singleton(RedisCheck, cache=cache))
+    catalogue = providers.Singleton(CachedCatalogue, inner=stored, cache=entries, keys=keys)
+    invalidator = providers.Singleton(CacheInvalidator, cache=entries, keys=keys)
+    resync: providers.Provider[Any] = entries.provided.invalidate_all
+    subscribers = providers.List(invalidator)
+    # Writes are counted exactly in Redis; reads here, reconciled in batches.
+    write_limiter = providers.Singleton(
+        RedisWriteLimiter,
+        client=client,
+        namespace=settings.provided.cache_namespace,
+        fallback=providers.Singleton(LocalRateLimiter),
+    )
+    read_limiter = providers.Singleton(
+        RedisReadLimiter,
+        client=client,
+        namespace=settings.provided.cache_namespace,
+        interval=settings.provided.access.rate_sync_interval,
+    )
+    checks = providers.List(providers.Singleton(RedisCheck, cache=entries))
+    # Started in this order, stopped in the reverse one (the client last).
+    lifecycle = providers.List(providers.Singleton(ClientLifecycle, client=client), read_limiter)
 
 
-def _storage(settings: Settings) -> str:
-    return "memory" if settings.in_memory else "postgres"
-
-
-def _cache(settings: Settings) -> str:
-    return "redis" if settings.cached else "none"
-
-
-def _notify_channel(settings: Settings) -> str | None:
-    """Writers announce changes only when there are caches listening for them."""
-    return CHANNEL if settings.cached else None
-
-
-def _feed_heartbeat(settings: Settings) -> float:
-    """How often the change feed confirms it is caught up: well within the staleness bound."""
-    return min(1.0, settings.cache_fault_staleness / 4)
+# -- the use cases ------------------------------------------------------------------------
 
 
 def _token_verifier(settings: Settings) -> JwtVerifier | None:
@@ -179,83 +283,34 @@ def _token_verifier(settings: Settings) -> JwtVerifier | None:
     )
 
 
-def _joined(*groups: list[object]) -> list[object]:
+def _joined(*groups: Sequence[Any]) -> list[Any]:
     return [item for group in groups for item in group]
 
 
 class Container(containers.DeclarativeContainer):
-    """Use cases over whichever adapters the settings chose."""
+    """Use cases over the storage and cache sets `create_container` chose."""
 
     settings = providers.Dependency(instance_of=Settings)
-    storage = providers.Callable(_storage, settings)
-    cache_kind = providers.Callable(_cache, settings)
+    storage = providers.DependenciesContainer()
+    cache = providers.DependenciesContainer()
 
     # Whether other instances' changes reach this one (the change feed flips it).
     delivery = providers.Singleton(DeliveryStatus)
     # Metrics of this instance (one registry per container keeps tests apart).
     metrics_registry = providers.Singleton(CollectorRegistry)
     cache_observer = providers.Singleton(PrometheusCacheObserver, registry=metrics_registry)
-    redis = providers.Container(
-        RedisAdapters, settings=settings, delivery=delivery, observer=cache_observer
-    )
-    bus = providers.Singleton(
-        EventBus,
-        subscribers=providers.Selector(
-            cache_kind, none=providers.List(), redis=providers.List(redis.invalidator)
-        ),
-    )
+    bus = providers.Singleton(EventBus, subscribers=cache.subscribers)
     # Names this instance in the changes it announces, so its own change feed skips them.
     origin = providers.Singleton(lambda: os.urandom(8).hex())
-    memory = providers.Container(MemoryAdapters, settings=settings, bus=bus)
-    postgres = providers.Container(
-        PostgresAdapters,
-        settings=settings,
-        bus=bus,
-        notify_channel=providers.Callable(_notify_channel, settings),
-        origin=origin,
-    )
-    change_feed = providers.Singleton(
-        ChangeFeed,
-        url=settings.provided.database_url,
-        deliver=redis.invalidator,
-        resync=redis.cache.provided.invalidate_all,
-        status=delivery,
-        heartbeat=providers.Callable(_feed_heartbeat, settings),
-        origin=origin,
-    )
 
-    unit_of_work = providers.Selector(
-        storage, memory=memory.unit_of_work, postgres=postgres.unit_of_work
-    )
-    stored_catalogue = providers.Selector(
-        storage, memory=memory.catalogue, postgres=postgres.catalogue
-    )
-    catalogue = providers.Selector(
-        cache_kind,
-        none=stored_catalogue,
-        redis=providers.Singleton(
-            CachedCatalogue, inner=stored_catalogue, cache=redis.cache, keys=redis.keys
-        ),
-    )
-    pool_stats = providers.Selector(
-        storage, memory=providers.Object(None), postgres=postgres.pool_stats
-    )
-    checks = providers.Callable(
-        _joined,
-        providers.Selector(storage, memory=memory.checks, postgres=postgres.checks),
-        providers.Selector(cache_kind, none=providers.List(), redis=redis.checks),
-    )
-
-    _uow = unit_of_work.provider
-    _catalogue = catalogue
-
-    # A write answers with the book as it just committed it: read from storage itself, since
-    # the write has just made any cached copy stale (a lookup would only miss, then refill).
-    _written = stored_catalogue
-    add_book = providers.Singleton(AddBook, uow=_uow, catalogue=_written)
-    replace_book = providers.Singleton(ReplaceBook, uow=_uow, catalogue=_written)
-    revise_book = providers.Singleton(ReviseBook, uow=_uow, catalogue=_written)
-    replace_book_authors = providers.Singleton(ReplaceBookAuthors, uow=_uow, catalogue=_written)
+    # Writes answer with what storage holds now: the write has just made any cached copy
+    # stale, and a write use case takes a `Catalogue`, which cannot hand it a cached entry.
+    _uow = storage.unit_of_work.provider
+    _stored = storage.catalogue
+    add_book = providers.Singleton(AddBook, uow=_uow, catalogue=_stored)
+    replace_book = providers.Singleton(ReplaceBook, uow=_uow, catalogue=_stored)
+    revise_book = providers.Singleton(ReviseBook, uow=_uow, catalogue=_stored)
+    replace_book_authors = providers.Singleton(ReplaceBookAuthors, uow=_uow, catalogue=_stored)
     remove_book = providers.Singleton(RemoveBook, uow=_uow)
 
     add_author = providers.Singleton(AddAuthor, uow=_uow)
@@ -267,27 +322,29 @@ class Container(containers.DeclarativeContainer):
     revise_review = providers.Singleton(ReviseReview, uow=_uow)
     remove_review = providers.Singleton(RemoveReview, uow=_uow)
 
-    browse_books = providers.Singleton(BrowseBooks, catalogue=_catalogue)
-    browse_authors = providers.Singleton(BrowseAuthors, catalogue=_catalogue)
-    show_book = providers.Singleton(ShowBook, catalogue=_catalogue)
-    show_book_reviews = providers.Singleton(ShowBookReviews, catalogue=_catalogue)
-    show_review = providers.Singleton(ShowReview, catalogue=_catalogue)
-    show_author = providers.Singleton(ShowAuthor, catalogue=_catalogue)
-    show_author_books = providers.Singleton(ShowAuthorBooks, catalogue=_catalogue)
+    # Reads answer in the JSON clients are sent, through the cache when there is one.
+    _shown = cache.catalogue
+    browse_books = providers.Singleton(BrowseBooks, catalogue=_shown)
+    browse_authors = providers.Singleton(BrowseAuthors, catalogue=_shown)
+    show_book = providers.Singleton(ShowBook, catalogue=_shown)
+    show_book_reviews = providers.Singleton(ShowBookReviews, catalogue=_shown)
+    show_review = providers.Singleton(ShowReview, catalogue=_shown)
+    show_author = providers.Singleton(ShowAuthor, catalogue=_shown)
+    show_author_books = providers.Singleton(ShowAuthorBooks, catalogue=_shown)
 
-    check_readiness = providers.Singleton(CheckReadiness, checks=checks)
+    check_readiness = providers.Singleton(
+        CheckReadiness, checks=providers.Callable(_joined, storage.checks, cache.checks)
+    )
+    pool_stats = storage.pool_stats
 
-    process_once = providers.Singleton(
-        ProcessOnce,
-        store=providers.Selector(storage, memory=memory.idempotency, postgres=postgres.idempotency),
-    )
-    import_catalogue = providers.Singleton(
-        ImportCatalogue,
-        importer=providers.Selector(storage, memory=memory.importer, postgres=postgres.importer),
-        bus=bus,
-    )
+    process_once = providers.Singleton(ProcessOnce, store=storage.idempotency)
+    import_catalogue = providers.Singleton(ImportCatalogue, importer=storage.importer, bus=bus)
     warm_cache = providers.Singleton(
-        WarmCache, catalogue=catalogue, browse_books=browse_books, browse_authors=browse_authors
+        WarmCache,
+        catalogue=_stored,
+        cached=_shown,
+        browse_books=browse_books,
+        browse_authors=browse_authors,
     )
     job_queue = providers.Singleton(
         RedisJobQueue,
@@ -306,11 +363,11 @@ class Container(containers.DeclarativeContainer):
         ProcessJobs, queue=job_queue, import_catalogue=import_catalogue, warm_cache=warm_cache
     )
 
-    api_key_store = providers.Selector(storage, memory=memory.api_keys, postgres=postgres.api_keys)
-    issue_key = providers.Singleton(IssueKey, store=api_key_store)
-    list_keys = providers.Singleton(ListKeys, store=api_key_store)
-    revoke_key = providers.Singleton(RevokeKey, store=api_key_store)
-    key_verifier = providers.Singleton(ApiKeyVerifier, store=api_key_store)
+    # Access control.
+    issue_key = providers.Singleton(IssueKey, store=storage.api_keys)
+    list_keys = providers.Singleton(ListKeys, store=storage.api_keys)
+    revoke_key = providers.Singleton(RevokeKey, store=storage.api_keys)
+    key_verifier = providers.Singleton(ApiKeyVerifier, store=storage.api_keys)
     token_verifier = providers.Singleton(_token_verifier, settings)
     authenticate = providers.Singleton(
         Authenticate,
@@ -318,33 +375,29 @@ class Container(containers.DeclarativeContainer):
         tokens=token_verifier,
         metrics_token=settings.provided.access.metrics_token,
     )
+    read_limiter = cache.read_limiter
+    write_limiter = cache.write_limiter
 
-    # Rate limits: shared through Redis when there is one (writes exactly, reads counted here
-    # and reconciled in batches), else per process.
-    write_limiter = providers.Selector(
-        cache_kind,
-        none=providers.Singleton(LocalRateLimiter),
-        redis=providers.Singleton(
-            RedisWriteLimiter,
-            client=redis.client,
-            namespace=settings.provided.cache_namespace,
-            fallback=providers.Singleton(LocalRateLimiter),
-        ),
-    )
-    read_limiter = providers.Selector(
-        cache_kind,
-        none=providers.Singleton(LocalRateLimiter),
-        redis=providers.Singleton(
-            RedisReadLimiter,
-            client=redis.client,
-            namespace=settings.provided.cache_namespace,
-            interval=settings.provided.access.rate_sync_interval,
-        ),
+    # What `start` opens in this order and `stop` closes in the reverse one: the cache's
+    # client is closed after the change feed that delivers to it has stopped.
+    lifecycle = providers.Callable(
+        _joined,
+        cache.lifecycle,
+        storage.lifecycle,
+        providers.Callable(_present, token_verifier),
     )
 
 
-def create_container(settings: Settings | None = None) -> Container:
+def create_container(
+    settings: Settings | None = None,
+    *,
+    storage: containers.Container | None = None,
+    cache: containers.Container | None = None,
+) -> Container:
     """Wire the service for `settings` (read from the environment when not given).
+
+    `storage` and `cache` are adapter sets to use instead of those the settings choose
+    (`storage_for` and `cache_for` build those).
 
     Raises:
         ConfigurationError: the settings ask for something this build cannot provide.
@@ -356,6 +409,8 @@ def create_container(settings: Settings | None = None) -> Container:
         except ValueError as error:
             raise ConfigurationError(str(error)) from error
     container = Container(settings=settings)
+    container.cache.override(cache if cache is not None else cache_for(container))
+    container.storage.override(storage if storage is not None else storage_for(container))
     try:
         container.token_verifier()  # a key that cannot be used stops the start, not a request
     except ValueError as error:
@@ -363,26 +418,43 @@ def create_container(settings: Settings | None = None) -> Container:
     return container
 
 
-async def start(container: Container) -> None:
-    """Open what the adapters need and, with LIBRARY_DEMO, load the sample catalogue.
-
-    The pool opens without waiting for PostgreSQL: an instance that starts while the database
-    is away serves 503s (and /readyz says why) until it answers, then recovers by itself.
-    """
+def storage_for(container: Container) -> containers.Container:
+    """The storage set the container's settings choose, wired to the container."""
     settings: Settings = container.settings()
-    if not settings.in_memory:
-        await container.postgres.pool().open(wait=False)
-        if settings.cached:
-            await container.change_feed().start()
-    if settings.cached:
-        await connect(container.redis.client())
-        await container.read_limiter().start()
-    tokens = container.token_verifier()
-    if tokens is not None:
-        await tokens.start()
+    if settings.in_memory:
+        return MemoryStorage(settings=container.settings, bus=container.bus)
+    return PostgresStorage(
+        settings=container.settings,
+        bus=container.bus,
+        origin=container.origin,
+        delivery=container.delivery,
+        invalidator=container.cache.invalidator,
+        resync=container.cache.resync,
+    )
+
+
+def cache_for(container: Container) -> containers.Container:
+    """The cache set the container's settings choose, wired to the container."""
+    settings: Settings = container.settings()
+    if not settings.cached:
+        return NoCache(stored=container.storage.catalogue)
+    return RedisCache(
+        settings=container.settings,
+        delivery=container.delivery,
+        observer=container.cache_observer,
+        stored=container.storage.catalogue,
+    )
+
+
+async def start(container: Container) -> None:
+    """Open what the adapters need and, with LIBRARY_DEMO, load the sample catalogue."""
+    parts: list[Lifecycle] = container.lifecycle()
+    for part in parts:
+        await part.start()
+    settings: Settings = container.settings()
     if settings.demo:
         await load_sample_catalogue(
-            container.catalogue(),
+            container.storage.catalogue(),
             container.add_author(),
             container.add_book(),
             container.add_review(),
@@ -390,15 +462,14 @@ async def start(container: Container) -> None:
 
 
 async def stop(container: Container) -> None:
-    """Close what `start` opened."""
-    settings: Settings = container.settings()
-    tokens = container.token_verifier()
-    if tokens is not None:
-        await tokens.close()
-    if settings.cached:
-        await container.read_limiter().stop()
-        if not settings.in_memory:
-            await container.change_feed().stop()
-        await container.redis.client().aclose()
-    if not settings.in_memory:
-        await container.postgres.pool().close()
+    """Close what `start` opened, in the reverse order; a part that fails to close does not
+    keep the others open (the first failure is raised once all have been tried)."""
+    parts: list[Lifecycle] = container.lifecycle()
+    failure: BaseException | None = None
+    for part in reversed(parts):
+        try:
+            await part.stop()
+        except Exception as error:  # every part gets its chance to close
+            failure = failure or error
+    if failure is not None:
+        raise failure

@@ -130,16 +130,16 @@ async def running_instance(
     container = create_container(settings)
     observer = CountingObserver()
     if settings.cached:
-        container.redis.cache.add_kwargs(observer=observer)
+        container.cache.entries.add_kwargs(observer=observer)
         if breaker_cooldown is not None:
-            container.redis.cache.add_kwargs(
+            container.cache.entries.add_kwargs(
                 breaker=providers.Singleton(CircuitBreaker, cooldown=breaker_cooldown)
             )
         if feed_url is not None:
-            container.change_feed.add_kwargs(url=feed_url)
+            container.storage.change_feed.add_kwargs(url=feed_url)
     if wrap_catalogue is not None:
-        inner = container.stored_catalogue()
-        container.stored_catalogue.override(providers.Object(wrap_catalogue(inner)))
+        inner = container.storage.catalogue()
+        container.storage.catalogue.override(providers.Object(wrap_catalogue(inner)))
     app = create_app(container)
     async with testing.ASGIConductor(app) as conductor:
         yield Instance(name, container, conductor, observer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from attrs import field, frozen
 
-from library.application.changes import UNSET, UnsetType
+from library.application.changes import UNSET, Unset
 from library.application.field_docs import FieldDoc, described
 from library.application.ports import UnitOfWork, UnitOfWorkFactory
 from library.application.read_models import AuthorView
@@ -51,9 +51,9 @@ class AuthorInput:
 class AuthorChanges:
     """Some fields of an author (PATCH); `book_ids` when given replaces the list."""
 
-    name: str | UnsetType = field(default=UNSET, metadata=_NAME)
-    email: str | UnsetType | None = field(default=UNSET, metadata=_EMAIL)
-    book_ids: list[int] | UnsetType = field(default=UNSET, metadata=_BOOK_IDS)
+    name: str | Unset = field(default=UNSET, metadata=_NAME)
+    email: str | Unset | None = field(default=UNSET, metadata=_EMAIL)
+    book_ids: list[int] | Unset = field(default=UNSET, metadata=_BOOK_IDS)
 
 
 def author_view(author: Author) -> AuthorView:

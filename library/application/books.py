@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import attrs
 from attrs import field, frozen
 
-from library.application.changes import UNSET, UnsetType, given
+from library.application.book_fields import parsed
+from library.application.changes import UNSET, Unset
 from library.application.field_docs import FIELD_DOC, FieldDoc, described
 from library.application.ports import Catalogue, UnitOfWork, UnitOfWorkFactory
 from library.application.read_models import BookDetail
 from library.application.references import check_ids, require_existing
 from library.application.retries import retry_on_conflict
-from library.application.wire import decoded
 from library.domain.books import (
     DESCRIPTION_MAX_LENGTH,
     GENRE_MAX_LENGTH,
@@ -20,11 +23,6 @@ from library.domain.books import (
     YEAR_MIN,
     Book,
     BookData,
-    Description,
-    Genre,
-    Isbn,
-    Title,
-    Year,
 )
 from library.domain.errors import NotFound
 from library.domain.events import BookChanged, BookRemoved
@@ -49,6 +47,11 @@ _DESCRIPTION = described(
     f"At most {DESCRIPTION_MAX_LENGTH:,} characters; empty means none",
     max_length=DESCRIPTION_MAX_LENGTH,
 )
+_LANGUAGE = described(
+    "The language of the book: an ISO 639-1 code (en, fr, ...), any case; empty means none"
+    " (extension)",
+    pattern=r"^\s*([A-Za-z]{2})?\s*$",
+)
 AUTHOR_IDS = FieldDoc(
     description="Ids of existing authors (duplicates are ignored)",
     item=FieldDoc(minimum=1, maximum=MAX_ID),
@@ -64,6 +67,7 @@ class BookInput:
     book_isbn: str | None = field(default=None, metadata=_ISBN)
     genre_name: str | None = field(default=None, metadata=_GENRE)
     description: str | None = field(default=None, metadata=_DESCRIPTION)
+    language: str | None = field(default=None, metadata=_LANGUAGE)
     author_ids: list[int] = field(factory=list, metadata={FIELD_DOC: AUTHOR_IDS})
 
 
@@ -71,28 +75,25 @@ class BookInput:
 class BookChanges:
     """Some fields of a book (PATCH): absent fields keep their value, null clears them."""
 
-    title: str | UnsetType = field(default=UNSET, metadata=_TITLE)
-    year: int | UnsetType | None = field(default=UNSET, metadata=_YEAR)
-    book_isbn: str | UnsetType | None = field(default=UNSET, metadata=_ISBN)
-    genre_name: str | UnsetType | None = field(default=UNSET, metadata=_GENRE)
-    description: str | UnsetType | None = field(default=UNSET, metadata=_DESCRIPTION)
-
-
-def _year(raw: int | None) -> Year | None:
-    return None if raw is None else Year(raw)
+    title: str | Unset = field(default=UNSET, metadata=_TITLE)
+    year: int | Unset | None = field(default=UNSET, metadata=_YEAR)
+    book_isbn: str | Unset | None = field(default=UNSET, metadata=_ISBN)
+    genre_name: str | Unset | None = field(default=UNSET, metadata=_GENRE)
+    description: str | Unset | None = field(default=UNSET, metadata=_DESCRIPTION)
+    language: str | Unset | None = field(default=UNSET, metadata=_LANGUAGE)
 
 
 def book_data(command: BookInput, fields: Fields) -> BookData:
     """Validate every field of `command`, recording each fault in `fields`."""
-    data = BookData(
-        title=fields.check("title", lambda: Title(command.title)),
-        year=fields.check("year", lambda: _year(command.year)),
-        isbn=fields.check("book_isbn", lambda: Isbn.parse(command.book_isbn)),
-        genre=fields.check("genre_name", lambda: Genre.parse(command.genre_name)),
-        description=fields.check("description", lambda: Description.parse(command.description)),
-    )
+    data = BookData(**parsed(attrs.asdict(command, recurse=False), fields))
     check_ids(fields, "author_ids", command.author_ids)
     return data
+
+
+def book_changes(changes: BookChanges, fields: Fields) -> dict[str, Any]:
+    """The `BookData` attributes a PATCH gives, validated (faults recorded in `fields`)."""
+    given = {k: v for k, v in attrs.asdict(changes, recurse=False).items() if v is not UNSET}
+    return parsed(given, fields, given=True)
 
 
 async def _load(uow: UnitOfWork, book_id: int) -> Book:
@@ -106,9 +107,7 @@ async def _detail(catalogue: Catalogue, book_id: int) -> BookDetail:
     detail = await catalogue.book(book_id)
     if detail is None:  # removed by a concurrent request right after our commit
         raise NotFound("book", book_id)
-    # The container hands writes the storage's own catalogue; through a cache, a reader that
-    # refilled it right after our commit would make this a hit.
-    return decoded(detail)
+    return detail
 
 
 class AddBook:
@@ -165,33 +164,11 @@ class ReviseBook:
     @retry_on_conflict
     async def __call__(self, book_id: int, changes: BookChanges) -> BookDetail:
         fields = Fields()
-        title = changes.title
-        new_title = fields.check("title", lambda: None if title is UNSET else Title(title))
-        year = changes.year
-        new_year = fields.check("year", lambda: UNSET if year is UNSET else _year(year))
-        isbn = changes.book_isbn
-        new_isbn = fields.check("book_isbn", lambda: UNSET if isbn is UNSET else Isbn.parse(isbn))
-        genre = changes.genre_name
-        new_genre = fields.check(
-            "genre_name", lambda: UNSET if genre is UNSET else Genre.parse(genre)
-        )
-        text = changes.description
-        new_description = fields.check(
-            "description", lambda: UNSET if text is UNSET else Description.parse(text)
-        )
+        changed = book_changes(changes, fields)
         fields.raise_if_any()
         async with self._uow() as uow:
             book = await _load(uow, book_id)
-            current = book.data
-            book.revise(
-                BookData(
-                    title=new_title or current.title,
-                    year=given(current.year, new_year),
-                    isbn=given(current.isbn, new_isbn),
-                    genre=given(current.genre, new_genre),
-                    description=given(current.description, new_description),
-                )
-            )
+            book.revise(attrs.evolve(book.data, **changed))
             await uow.books.save(book)
             uow.emit(BookChanged(book.id, frozenset(book.author_ids)))
             await uow.commit()

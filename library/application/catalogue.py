@@ -25,7 +25,7 @@ from library.application.ports import (
     AuthorFilter,
     BookFilter,
     BookPosition,
-    Catalogue,
+    RenderedCatalogue,
     SortField,
     SortOrder,
 )
@@ -34,10 +34,10 @@ from library.application.read_models import (
     BookDetail,
     BookPage,
     BookSummary,
-    Encoded,
     ReviewView,
 )
-from library.domain.books import Isbn
+from library.application.rendered import Rendered, render_page
+from library.domain.books import Isbn, Language
 from library.domain.errors import InvalidValue, NotFound
 from library.domain.ids import MAX_ID
 from library.domain.validation import Fields
@@ -110,6 +110,7 @@ def book_list_query(params: BookListParams) -> BookListQuery:
     title = fields.check("title", lambda: _text(params.title))
     isbn = fields.check("isbn", lambda: Isbn.parse(params.isbn or None))
     author_id = fields.check("author_id", lambda: _optional_int(params.author_id, 1, MAX_ID))
+    language = fields.check("language", lambda: Language.parse(params.language or None))
     before = fields.check("before", lambda: _optional_int(params.before, -MAX_ID, MAX_ID))
     after = fields.check("after", lambda: _optional_int(params.after, -MAX_ID, MAX_ID))
     limit = fields.check("limit", lambda: _optional_int(params.limit, 1, MAX_LIMIT))
@@ -132,6 +133,7 @@ def book_list_query(params: BookListParams) -> BookListQuery:
         before=before,
         after=after,
         sort=sort,
+        language=None if language is None else language.value,
     )
     return BookListQuery(
         filter=query,
@@ -163,10 +165,10 @@ def author_filter(params: AuthorListParams) -> AuthorFilter:
 class BrowseBooks:
     """List and search books, a page at a time, with a cursor to the next page."""
 
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: RenderedCatalogue) -> None:
         self._catalogue = catalogue
 
-    async def __call__(self, params: BookListParams) -> BookPage:
+    async def __call__(self, params: BookListParams) -> Rendered[BookPage]:
         request = book_list_query(params)
         hits = await self._catalogue.books(
             request.filter, after=request.after, offset=request.offset, limit=request.limit + 1
@@ -175,26 +177,24 @@ class BrowseBooks:
         next_cursor = None
         if len(hits) > request.limit:
             next_cursor = encode_cursor(request.filter, position_of(page[-1], request.filter.sort))
-        return BookPage(tuple(hit.book for hit in page), next_cursor)
+        return render_page(page, next_cursor)
 
 
 class BrowseAuthors:
     """List and search authors."""
 
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: RenderedCatalogue) -> None:
         self._catalogue = catalogue
 
-    async def __call__(
-        self, params: AuthorListParams
-    ) -> Sequence[AuthorView] | Encoded[list[AuthorView]]:
+    async def __call__(self, params: AuthorListParams) -> Rendered[list[AuthorView]]:
         return await self._catalogue.authors(author_filter(params))
 
 
 class ShowBook:
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: RenderedCatalogue) -> None:
         self._catalogue = catalogue
 
-    async def __call__(self, book_id: int) -> BookDetail | Encoded[BookDetail]:
+    async def __call__(self, book_id: int) -> Rendered[BookDetail]:
         book = await self._catalogue.book(book_id)
         if book is None:
             raise NotFound("book", book_id)
@@ -202,10 +202,10 @@ class ShowBook:
 
 
 class ShowBookReviews:
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: RenderedCatalogue) -> None:
         self._catalogue = catalogue
 
-    async def __call__(self, book_id: int) -> Sequence[ReviewView] | Encoded[list[ReviewView]]:
+    async def __call__(self, book_id: int) -> Rendered[list[ReviewView]]:
         reviews = await self._catalogue.book_reviews(book_id)
         if reviews is None:
             raise NotFound("book", book_id)
@@ -213,10 +213,10 @@ class ShowBookReviews:
 
 
 class ShowReview:
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: RenderedCatalogue) -> None:
         self._catalogue = catalogue
 
-    async def __call__(self, review_id: int) -> ReviewView:
+    async def __call__(self, review_id: int) -> Rendered[ReviewView]:
         review = await self._catalogue.review(review_id)
         if review is None:
             raise NotFound("review", review_id)
@@ -224,10 +224,10 @@ class ShowReview:
 
 
 class ShowAuthor:
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: RenderedCatalogue) -> None:
         self._catalogue = catalogue
 
-    async def __call__(self, author_id: int) -> AuthorView | Encoded[AuthorView]:
+    async def __call__(self, author_id: int) -> Rendered[AuthorView]:
         author = await self._catalogue.author(author_id)
         if author is None:
             raise NotFound("author", author_id)
@@ -235,10 +235,10 @@ class ShowAuthor:
 
 
 class ShowAuthorBooks:
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: RenderedCatalogue) -> None:
         self._catalogue = catalogue
 
-    async def __call__(self, author_id: int) -> Sequence[BookSummary] | Encoded[list[BookSummary]]:
+    async def __call__(self, author_id: int) -> Rendered[list[BookSummary]]:
         books = await self._catalogue.author_books(author_id)
         if books is None:
             raise NotFound("author", author_id)

@@ -16,10 +16,11 @@ from typing import Any
 
 from attrs import Factory, define, frozen
 
+from library.application.book_fields import parsed
 from library.application.events import EventBus
 from library.application.ports import CatalogueImporter, ImportedBook
 from library.domain.authors import AuthorData, AuthorName, Email
-from library.domain.books import BookData, Description, Genre, Isbn, Title, Year
+from library.domain.books import BookData
 from library.domain.errors import DomainError, InvalidValue
 from library.domain.events import CatalogueImported
 from library.domain.validation import Fields
@@ -81,16 +82,7 @@ def _book(record: object, author_count: int) -> tuple[BookData, tuple[int, ...]]
     if not isinstance(record, Mapping):
         raise InvalidValue("must be an object")
     fields = Fields()
-    year = record.get("year")
-    data = BookData(
-        title=fields.check("title", lambda: Title(record.get("title"))),  # type: ignore[arg-type]
-        year=fields.check("year", lambda: None if year is None else Year(year)),
-        isbn=fields.check("book_isbn", lambda: Isbn.parse(_text(record, "book_isbn"))),
-        genre=fields.check("genre_name", lambda: Genre.parse(_text(record, "genre_name"))),
-        description=fields.check(
-            "description", lambda: Description.parse(_text(record, "description"))
-        ),
-    )
+    data = BookData(**parsed(record, fields))
     positions = record.get("author_ids") or []
     if not isinstance(positions, list) or not all(
         type(p) is int and 1 <= p <= author_count for p in positions

@@ -19,10 +19,8 @@ class Unset(enum.Enum):
 
 UNSET: Final = Unset.UNSET
 
-UnsetType = Unset
 
-
-def given(current: T, value: T | UnsetType) -> T:
+def given(current: T, value: T | Unset) -> T:
     """The new value when one was given, else the current one."""
     if isinstance(value, Unset):
         return current

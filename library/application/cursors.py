@@ -21,23 +21,27 @@ from library.domain.ids import is_valid_id
 
 
 def fingerprint(query: BookFilter) -> str:
+    described: list[object] = [
+        query.q,
+        None if query.title is None else query.title.lower(),
+        query.isbn,
+        query.author_id,
+        query.before,
+        query.after,
+        [[order.field, order.descending] for order in query.sort],
+    ]
+    # Filters added later join only when given, so that cursors issued before stay valid.
+    if query.language is not None:
+        described.append({"language": query.language})
     canonical = json.dumps(
-        [
-            query.q,
-            None if query.title is None else query.title.lower(),
-            query.isbn,
-            query.author_id,
-            query.before,
-            query.after,
-            [[order.field, order.descending] for order in query.sort],
-        ],
+        described,
         ensure_ascii=False,
         separators=(",", ":"),
     )
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
-def position_of(hit: BookHit, sort: tuple[SortOrder, ...]) -> BookPosition:
+def position_of(hit: BookHit[object], sort: tuple[SortOrder, ...]) -> BookPosition:
     """The keyset position just after `hit`."""
     values: list[str | int | float | None] = []
     for order in sort:

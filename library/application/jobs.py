@@ -20,8 +20,7 @@ from library.application.catalogue import (
 )
 from library.application.catalogue_import import ImportCatalogue, ImportRefused
 from library.application.list_params import AuthorListParams, BookListParams
-from library.application.ports import Catalogue
-from library.application.wire import decoded
+from library.application.ports import AuthorFilter, Catalogue, RenderedCatalogue
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +67,21 @@ class JobQueue(Protocol):
 
 
 class WarmCache:
-    """Read the first list pages, every author and the most-reviewed books through the cache."""
+    """Read the first list pages, every author and the most-reviewed books through the cache.
+
+    Which authors and books there are comes from storage (`catalogue`); the reads that fill
+    the cache go through it (`cached`).
+    """
 
     def __init__(
-        self, catalogue: Catalogue, browse_books: BrowseBooks, browse_authors: BrowseAuthors
+        self,
+        catalogue: Catalogue,
+        cached: RenderedCatalogue,
+        browse_books: BrowseBooks,
+        browse_authors: BrowseAuthors,
     ) -> None:
         self._catalogue = catalogue
+        self._cached = cached
         self._browse_books = browse_books
         self._browse_authors = browse_authors
 
@@ -83,21 +91,20 @@ class WarmCache:
         for sort in ((), ("title",), ("year",), ("year:desc",)):
             await self._browse_books(BookListParams(sort=sort))
             pages += 1
+        await self._browse_authors(AuthorListParams())
+        pages += 1
         offset = 0
         while True:
-            authors = decoded(
-                await self._browse_authors(AuthorListParams(limit="100", offset=str(offset)))
-            )
-            await self._browse_authors(AuthorListParams())
+            authors = await self._catalogue.authors(AuthorFilter(limit=100, offset=offset))
             for author in authors:
-                await self._catalogue.author(author.id)
-                await self._catalogue.author_books(author.id)
+                await self._cached.author(author.id)
+                await self._cached.author_books(author.id)
                 pages += 2
             if len(authors) < 100:
                 break
             offset += 100
         for book_id in await self._catalogue.most_reviewed_books(top_books):
-            await self._catalogue.book(book_id)
+            await self._cached.book(book_id)
             pages += 1
         return pages
 

@@ -58,6 +58,13 @@ class BookListParams:
             "Books written by this author", integer_text=True, minimum=1, maximum=MAX_ID
         ),
     )
+    language: str | None = field(
+        default=None,
+        metadata=described(
+            "Books in this language: an ISO 639-1 code, any case (extension)",
+            pattern=r"^\s*([A-Za-z]{2})?\s*$",
+        ),
+    )
     before: str | None = field(
         default=None,
         metadata=described(

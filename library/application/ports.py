@@ -1,7 +1,10 @@
 """The ports the use cases depend on; adapters implement them.
 
 Write side: repositories per aggregate inside a unit of work (one transaction per use case).
-Read side: `Catalogue`, returning read models shaped for clients; the cache decorates it.
+Read side, in two forms: `Catalogue` answers with read models as storage holds them now
+(write use cases answer with these, importers and warmers read them); `RenderedCatalogue`
+answers with the JSON clients are sent (`Rendered`), which a cache may hand out from its
+entries. A write use case takes a `Catalogue`, so the types keep cached data out of it.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from library.application.read_models import (
     BookDetail,
     BookHit,
     BookSummary,
-    Encoded,
+    BookView,
     ReviewView,
 )
+from library.application.rendered import Rendered
 from library.domain.authors import Author, AuthorData
 from library.domain.books import Book, BookData
 from library.domain.events import DomainEvent
@@ -124,6 +128,7 @@ class BookFilter:
     before: int | None = None
     after: int | None = None
     sort: tuple[SortOrder, ...] = ()
+    language: str | None = None
 
 
 @frozen
@@ -149,44 +154,58 @@ class AuthorFilter:
 
 
 class Catalogue(Protocol):
-    """The read side: everything clients read, shaped for them.
+    """The read side in storage: read models as they are now, never from a cache."""
 
-    A read may come back `Encoded`, in the JSON it would be sent as (a cache hit): pass it on
-    as it is, or rebuild it with `wire.decoded` when its fields are needed.
-    """
+    async def book(self, book_id: int) -> BookDetail | None: ...
 
-    async def book(self, book_id: int) -> BookDetail | Encoded[BookDetail] | None: ...
-
-    async def book_reviews(
-        self, book_id: int
-    ) -> Sequence[ReviewView] | Encoded[list[ReviewView]] | None:
+    async def book_reviews(self, book_id: int) -> Sequence[ReviewView] | None:
         """The book's reviews by id, or None when the book does not exist."""
 
     async def review(self, review_id: int) -> ReviewView | None: ...
 
-    async def author(self, author_id: int) -> AuthorView | Encoded[AuthorView] | None: ...
+    async def author(self, author_id: int) -> AuthorView | None: ...
 
-    async def author_books(
-        self, author_id: int
-    ) -> Sequence[BookSummary] | Encoded[list[BookSummary]] | None:
+    async def author_books(self, author_id: int) -> Sequence[BookSummary] | None:
         """The author's books by id, or None when the author does not exist."""
 
     async def books(
         self, query: BookFilter, *, after: BookPosition | None, offset: int, limit: int
-    ) -> Sequence[BookHit]:
+    ) -> Sequence[BookHit[BookView]]:
         """Up to `limit` matching books in the filter's order.
 
         Starts strictly after `after` when given (keyset), else skips `offset` books.
         `relevance` is filled in whenever `query.q` is set.
         """
 
-    async def authors(
-        self, query: AuthorFilter
-    ) -> Sequence[AuthorView] | Encoded[list[AuthorView]]:
+    async def authors(self, query: AuthorFilter) -> Sequence[AuthorView]:
         """The matching authors, in the filter's order."""
 
     async def most_reviewed_books(self, limit: int) -> Sequence[int]:
         """Ids of the `limit` books with the most reviews (ties by id), for cache warming."""
+
+
+class RenderedCatalogue(Protocol):
+    """The read side as clients are sent it: each answer already in its JSON form.
+
+    The same reads as `Catalogue` (and the same answers), rendered; a cache in front of the
+    storage implements it and answers hits from its entries without parsing them.
+    """
+
+    async def book(self, book_id: int) -> Rendered[BookDetail] | None: ...
+
+    async def book_reviews(self, book_id: int) -> Rendered[list[ReviewView]] | None: ...
+
+    async def review(self, review_id: int) -> Rendered[ReviewView] | None: ...
+
+    async def author(self, author_id: int) -> Rendered[AuthorView] | None: ...
+
+    async def author_books(self, author_id: int) -> Rendered[list[BookSummary]] | None: ...
+
+    async def books(
+        self, query: BookFilter, *, after: BookPosition | None, offset: int, limit: int
+    ) -> Sequence[BookHit[Rendered[BookView]]]: ...
+
+    async def authors(self, query: AuthorFilter) -> Rendered[list[AuthorView]]: ...
 
 
 class DependencyCheck(Protocol):

@@ -5,26 +5,13 @@ Field names are the wire names of API.md, since these exist to be shown to clien
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+import hashlib
+from typing import Generic, TypeVar
 
-from attrs import frozen
+from attrs import field, fields, frozen
 
-# Covariant: a list of models in wire form is also a sequence of them in wire form.
-M = TypeVar("M", covariant=True)
-
-
-@frozen
-class Encoded(Generic[M]):
-    """A read model (or a list of them) in its wire form: exactly the JSON it encodes to.
-
-    A cache hands these out instead of rebuilding the models it keeps, so that a cached read
-    reaches the client as it is, neither decoded nor encoded again. `kind` names the model
-    (`BookDetail`, `list[AuthorView]`), for the rare reader that needs its fields
-    (`wire.decoded`).
-    """
-
-    json: bytes
-    kind: Any
+# Covariant: the hits of books in their JSON form are hits of something book-shaped.
+B = TypeVar("B", covariant=True)
 
 
 @frozen
@@ -53,19 +40,13 @@ class BookView:
     genre_name: str | None
     description: str | None
     authors: tuple[AuthorView, ...]
+    language: str | None = field(default=None, kw_only=True)  # an extension: ISO 639-1
 
 
 @frozen
-class BookDetail:
+class BookDetail(BookView):
     """A book's own page: its list form plus reviews and their summary."""
 
-    id: int
-    title: str
-    year: int | None
-    book_isbn: str | None
-    genre_name: str | None
-    description: str | None
-    authors: tuple[AuthorView, ...]
     reviews: tuple[ReviewView, ...]
     review_count: int
     rating_avg: float | None
@@ -81,25 +62,42 @@ class BookSummary:
 
 
 @frozen
-class BookHit:
+class BookHit(Generic[B]):
     """A book found by a list or search query.
 
     Carries what a keyset cursor is made of (id, title, year and the relevance when `q` was
-    given) next to the book, so that the book itself may stay in its wire form.
+    given) next to the book, so that the book itself may come as a model or as its JSON.
     """
 
     id: int
     title: str
     year: int | None
     relevance: float | None
-    book: BookView | Encoded[BookView]
+    book: B
 
-    @classmethod
-    def of(cls, book: BookView, relevance: float | None = None) -> BookHit:
-        return cls(book.id, book.title, book.year, relevance, book)
+
+def book_hit(book: BookView, relevance: float | None = None) -> BookHit[BookView]:
+    return BookHit(book.id, book.title, book.year, relevance, book)
 
 
 @frozen
 class BookPage:
-    items: tuple[BookView | Encoded[BookView], ...]
+    items: tuple[BookView, ...]
     next_cursor: str | None
+
+
+# Every read model a client can be sent (and a cache may keep the JSON of).
+READ_MODELS: tuple[type, ...] = (AuthorView, ReviewView, BookView, BookDetail, BookSummary)
+
+
+def shape_of(models: tuple[type, ...] = READ_MODELS) -> str:
+    """A digest of the read models' shape: each one's name and fields, with their types.
+
+    It changes whenever a model gains, loses, renames or retypes a field, so that what was
+    kept of the old shape (cache entries) is never taken for the new one.
+    """
+    described = [
+        (model.__qualname__, [(field.name, str(field.type)) for field in fields(model)])
+        for model in models
+    ]
+    return hashlib.sha256(repr(described).encode()).hexdigest()[:12]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Collection, Sequence
 
 from library.domain.errors import UnknownReferences
-from library.domain.ids import is_valid_id
+from library.domain.ids import MAX_ID, is_valid_id
 from library.domain.validation import Fields
 
 
@@ -13,7 +13,7 @@ def check_ids(fields: Fields, field: str, ids: Sequence[int]) -> None:
     """Record a field error for every id that is not a positive bigint."""
     for index, value in enumerate(ids):
         if not is_valid_id(value):
-            fields.add(f"{field}[{index}]", "must be an integer from 1 to 9223372036854775807")
+            fields.add(f"{field}[{index}]", f"must be an integer from 1 to {MAX_ID}")
 
 
 async def require_existing(

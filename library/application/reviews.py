@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from attrs import field, frozen
 
-from library.application.changes import UNSET, UnsetType, given
+from library.application.changes import UNSET, Unset, given
 from library.application.field_docs import described
 from library.application.ports import UnitOfWork, UnitOfWorkFactory
 from library.application.read_models import ReviewView
@@ -50,8 +50,8 @@ class ReviewInput:
 class ReviewChanges:
     """A review's rating and comment (PATCH); the reviewer cannot change."""
 
-    rating: int | UnsetType = field(default=UNSET, metadata=_RATING)
-    comment: str | UnsetType | None = field(default=UNSET, metadata=_COMMENT)
+    rating: int | Unset = field(default=UNSET, metadata=_RATING)
+    comment: str | Unset | None = field(default=UNSET, metadata=_COMMENT)
 
 
 def review_view(review: Review) -> ReviewView:
@@ -107,7 +107,7 @@ class ReviseReview:
     async def __call__(self, review_id: int, changes: ReviewChanges) -> ReviewView:
         fields = Fields()
         rating, comment = changes.rating, changes.comment
-        new_rating: Rating | UnsetType = fields.check(
+        new_rating: Rating | Unset = fields.check(
             "rating", lambda: UNSET if rating is UNSET else Rating(rating)
         )
         new_comment = fields.check(

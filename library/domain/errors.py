@@ -22,7 +22,7 @@ class FieldError:
 class InvalidValue(DomainError):
     """A single value breaks a rule (length, range, form).
 
-    Value objects raise it without knowing which field they fill; `validate` below
+    Value objects raise it without knowing which field they fill; `validation.Fields.check`
     attaches the field name.
     """
 

@@ -12,10 +12,12 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import orjson
 import pytest
 from attrs import define, field
+from cattrs.preconf.orjson import make_converter
 
 from library.adapters.memory import MemoryCatalogue, MemoryStore, MemoryUnitOfWork
 from library.adapters.postgres import PostgresCatalogue, PostgresUnitOfWork, create_pool
@@ -27,13 +29,13 @@ from library.adapters.redis_cache import (
     GenerationalCache,
     create_client,
 )
-from library.application import wire
 from library.application.events import EventBus
 from library.application.ports import (
     AuthorFilter,
     BookFilter,
     BookPosition,
     Catalogue,
+    RenderedCatalogue,
     UnitOfWork,
     UnitOfWorkFactory,
 )
@@ -42,9 +44,11 @@ from library.application.read_models import (
     BookDetail,
     BookHit,
     BookSummary,
-    Encoded,
+    BookView,
     ReviewView,
+    book_hit,
 )
+from library.application.rendered import Rendered, render
 from library.domain.authors import AuthorData, AuthorName, Email
 from library.domain.books import BookData, Description, Genre, Isbn, Title, Year
 from library.domain.events import AuthorChanged, BookChanged, DomainEvent, ReviewChanged
@@ -218,7 +222,7 @@ async def cached(
             yield Backend(
                 f"redis-{'cluster-' if cluster else ''}over-{inner.name}",
                 inner.unit_of_work,
-                Decoded(CachedCatalogue(inner.catalogue, cache, keys)),
+                Parsed(CachedCatalogue(inner.catalogue, cache, keys), inner.catalogue),
                 bus,
             )
     finally:
@@ -227,55 +231,59 @@ async def cached(
         await client.aclose()
 
 
-class Decoded:
-    """A catalogue whose reads come back as models, rebuilt when they come encoded.
+class Parsed:
+    """A rendered catalogue's reads parsed back into models, for the suites to compare.
 
-    A cache hands hits out in wire form; the suites compare models, so each encoded read is
-    rebuilt, and must encode back to exactly the JSON it came as.
+    Each read must render back to exactly the JSON it came as.
     """
 
-    def __init__(self, inner: Catalogue) -> None:
+    def __init__(self, inner: RenderedCatalogue, stored: Catalogue) -> None:
         self._inner = inner
+        self._stored = stored
 
     async def book(self, book_id: int) -> BookDetail | None:
-        return _model(await self._inner.book(book_id))
+        return _model(await self._inner.book(book_id), BookDetail)
 
     async def book_reviews(self, book_id: int) -> Sequence[ReviewView] | None:
-        return _model(await self._inner.book_reviews(book_id))
+        return _model(await self._inner.book_reviews(book_id), list[ReviewView])
 
     async def review(self, review_id: int) -> ReviewView | None:
-        return await self._inner.review(review_id)
+        return _model(await self._inner.review(review_id), ReviewView)
 
     async def author(self, author_id: int) -> AuthorView | None:
-        return _model(await self._inner.author(author_id))
+        return _model(await self._inner.author(author_id), AuthorView)
 
     async def author_books(self, author_id: int) -> Sequence[BookSummary] | None:
-        return _model(await self._inner.author_books(author_id))
+        return _model(await self._inner.author_books(author_id), list[BookSummary])
 
     async def books(
         self, query: BookFilter, *, after: BookPosition | None, offset: int, limit: int
-    ) -> Sequence[BookHit]:
+    ) -> Sequence[BookHit[BookView]]:
         hits = await self._inner.books(query, after=after, offset=offset, limit=limit)
-        models = [BookHit.of(_model(hit.book), hit.relevance) for hit in hits]
-        assert models == list(hits) or all(  # the cursor values kept next to encoded books
+        models = [book_hit(_model(hit.book, BookView), hit.relevance) for hit in hits]
+        assert all(  # the cursor values kept next to each book
             (hit.id, hit.title, hit.year) == (model.id, model.title, model.year)
             for hit, model in zip(hits, models, strict=True)
         )
         return models
 
     async def authors(self, query: AuthorFilter) -> Sequence[AuthorView]:
-        return _model(await self._inner.authors(query))
+        authors: list[AuthorView] = _model(await self._inner.authors(query), list[AuthorView])
+        return authors
 
     async def most_reviewed_books(self, limit: int) -> Sequence[int]:
-        return await self._inner.most_reviewed_books(limit)
+        return await self._stored.most_reviewed_books(limit)
 
 
-def _model(value: M | Encoded[M]) -> M:
-    if isinstance(value, Encoded):
-        model = wire.decoded(value)
-        assert wire.to_json(model) == value.json, "an encoded read does not round-trip"
-        return model
-    return value
+_converter = make_converter()
+
+
+def _model(value: Rendered[Any] | None, kind: Any) -> Any:
+    if value is None:
+        return None
+    model = _converter.structure(orjson.loads(value.json), kind)
+    assert render(model) == value, "a rendered read does not round-trip"
+    return model
 
 
 class Strict:

@@ -35,7 +35,7 @@ def test_the_generator_is_deterministic_and_writes_the_original_format(tmp_path:
     assert all(set(a) == {"name", "email", "book_ids"} for a in document["authors"])
     books = document["books"]
     assert len(books) == 300
-    keys = {"title", "year", "book_isbn", "genre_name", "description", "author_ids"}
+    keys = {"title", "year", "book_isbn", "genre_name", "description", "author_ids", "language"}
     assert all(set(b) == keys for b in books)
     assert all(1800 <= b["year"] <= 2025 for b in books)
     assert all(1 <= len(b["author_ids"]) <= 3 for b in books)

@@ -24,6 +24,7 @@ from library.application.catalogue_import import ImportCatalogue
 from library.application.events import EventBus
 from library.application.jobs import ImportJob, ProcessJobs, WarmCache, WarmCacheJob
 from library.application.ports import BookFilter
+from library.application.rendering import RenderingCatalogue
 from library.entrypoints.cli.catalogue_generator import generate_catalogue
 
 REDIS_URL = os.environ.get("LIBRARY_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -49,7 +50,8 @@ def _processor(queue: RedisJobQueue) -> tuple[ProcessJobs, MemoryCatalogue]:
     store = MemoryStore()
     catalogue = MemoryCatalogue(store)
     importer = ImportCatalogue(MemoryImporter(store), EventBus())
-    warm = WarmCache(catalogue, BrowseBooks(catalogue), BrowseAuthors(catalogue))
+    rendered = RenderingCatalogue(catalogue)
+    warm = WarmCache(catalogue, rendered, BrowseBooks(rendered), BrowseAuthors(rendered))
     return ProcessJobs(queue, importer, warm), catalogue
 
 

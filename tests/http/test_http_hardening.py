@@ -77,8 +77,8 @@ async def test_a_read_that_takes_too_long_is_503() -> None:
             await asyncio.sleep(1)
 
     def slow_catalogue(container: Container) -> None:
-        slow = Slow(container.catalogue())
-        container.catalogue.override(providers.Object(slow))
+        slow = Slow(container.cache.catalogue())
+        container.cache.catalogue.override(providers.Object(slow))
 
     settings = access(AuthMode.OFF, read_timeout=0.1)
     async with running(settings, prepare=slow_catalogue) as service:

@@ -285,8 +285,8 @@ class DeadlockingUnitOfWork(PostgresUnitOfWork):
 async def test_a_write_that_loses_every_retry_is_a_503_with_retry_after(postgres_url: str) -> None:
     empty_catalogue(postgres_url)
     container = create_container(Settings(database_url=postgres_url).drop_in())
-    container.unit_of_work.override(
-        providers.Factory(DeadlockingUnitOfWork, pool=container.postgres.pool, bus=container.bus)
+    container.storage.unit_of_work.override(
+        providers.Factory(DeadlockingUnitOfWork, pool=container.storage.pool, bus=container.bus)
     )
     async with testing.ASGIConductor(create_app(container)) as conductor:
         result = await conductor.simulate_post("/authors", json={"name": "Frank Herbert"})

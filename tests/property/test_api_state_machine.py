@@ -78,6 +78,9 @@ ISBNS = values(
 )
 GENRES = values(ok(None), ok("Fantasy"), ok("  ", None), bad(True), bad("g" * 128))
 DESCRIPTIONS = values(ok(None), ok(" A desert planet. ", "A desert planet."), bad(["text"]))
+LANGUAGES = values(
+    ok(None), ok("en"), ok(" FR ", "fr"), ok("", None), bad("xx"), bad("eng"), bad(1)
+)
 NAMES = values(
     ok("Ursula K. Le Guin"), ok("  Frank Herbert ", "Frank Herbert"), bad(""), bad(None), bad(7)
 )
@@ -101,6 +104,7 @@ BOOK_FIELDS = {
     "book_isbn": ISBNS,
     "genre_name": GENRES,
     "description": DESCRIPTIONS,
+    "language": LANGUAGES,
 }
 
 # Bodies that can never be valid for any write route.

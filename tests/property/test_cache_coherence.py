@@ -296,7 +296,7 @@ class World:
     async def _reset(self) -> Model:
         await truncate_catalogue(self.postgres_url)
         # Truncation is a write the cache cannot hear of: start from an empty cache.
-        assert await self.cached[0].container.redis.cache().invalidate_all()
+        assert await self.cached[0].container.cache.entries().invalidate_all()
         model = Model()
         oracle = self.oracle
         for name in ["Ann Lee", "Bob Stone", "Cy Twombly"]:

@@ -5,11 +5,15 @@ empty stores (PostgreSQL truncated with RESTART IDENTITY), so the ids line up; t
 queries (filters, sort lists, page sizes, offsets and keyset walks) must return the same
 book ids in the same order from both.
 
-Search is compared on a generated vocabulary of made-up lowercase words (consonant-vowel
-syllables, 5 to 8 letters, ending in a, o or u) that PostgreSQL's English configuration
-neither stems nor drops as stop words: there the memory adapter's full-text approximation
-and PostgreSQL must match the same books. (Relevance is not compared: the memory ranking is
-documented as an approximation; pages with `q` are sorted by title, year or id instead.)
+Search is compared on real English words (tests/english_words.py): each catalogue draws a
+few families of inflected forms (run, runs, running, ran; library, libraries) and some stop
+words, so that the English stemmer and the stop words decide what matches; the memory
+adapter's emulation of PostgreSQL's `english` configuration must match the same books.
+The words are alphabetic: PostgreSQL's parser reads words holding digits or punctuation in
+ways the emulation does not follow (see library/adapters/memory/postgres_search). Relevance
+is not compared here: PostgreSQL computes `ts_rank` in single precision, so near-ties could
+order differently; pages with `q` are sorted by title, year or id instead
+(tests/postgres/test_pg_search_emulation.py compares `ts_rank` itself).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 from attrs import frozen
+from english_words import FAMILIES, STOP_WORDS
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -35,22 +40,14 @@ MAX_PAGES = 60  # a walk longer than this is going round in circles
 
 # --- catalogues --------------------------------------------------------------------------
 
-CONSONANTS = "bdfgklmnprstvz"
-VOWELS = "aeiou"
-ENDINGS = "aou"  # no final e, i or y, which the English stemmer may change
-
 
 @st.composite
-def made_up_words(draw: st.DrawFn) -> str:
-    """A lowercase consonant-vowel word of 5 to 8 letters ending in a, o or u."""
-    syllables = draw(st.integers(2, 3))
-    letters = []
-    for _ in range(syllables):
-        letters += [draw(st.sampled_from(CONSONANTS)), draw(st.sampled_from(VOWELS))]
-    letters[-1] = draw(st.sampled_from(ENDINGS))
-    if draw(st.booleans()) and syllables == 2:  # 5 letters: a lone consonant in front
-        letters.insert(0, draw(st.sampled_from(CONSONANTS)))
-    return "".join(letters)
+def vocabularies(draw: st.DrawFn) -> tuple[str, ...]:
+    """Two to six words of one to three families of related words, and up to three stop words."""
+    families = draw(st.lists(st.sampled_from(FAMILIES), min_size=1, max_size=3, unique=True))
+    words = [word for family in families for word in family]
+    chosen = draw(st.lists(st.sampled_from(words), min_size=2, max_size=6, unique=True))
+    return (*chosen, *draw(st.lists(st.sampled_from(STOP_WORDS), max_size=3, unique=True)))
 
 
 # Titles that put the title order to work: prefixes of each other, equal up to case,
@@ -95,7 +92,7 @@ def phrases(vocabulary: Sequence[str], most: int) -> st.SearchStrategy[str]:
 
 @st.composite
 def catalogues(draw: st.DrawFn) -> CatalogueSpec:
-    vocabulary = tuple(draw(st.lists(made_up_words(), min_size=2, max_size=6, unique=True)))
+    vocabulary = draw(vocabularies())
     words = phrases(vocabulary, 3)
     authors = tuple(
         AuthorSpec(draw(words).title(), draw(st.none() | st.just("someone@example.org")))
@@ -183,7 +180,11 @@ def search_texts(draw: st.DrawFn, spec: CatalogueSpec) -> str:
     if shape == "words":
         return f"{draw(word)} {draw(word)}"
     if shape == "typo":
-        return typo(draw(word), draw(st.integers(0, 7)))
+        # Long enough to stay trigram-similar (and never empty) without its letter.
+        long = [w for w in vocabulary if len(w) > 3]
+        if long:
+            return typo(draw(st.sampled_from(long)), draw(st.integers(0, 7)))
+        return draw(word)
     if shape == "phrase":
         return f'"{draw(word)} {draw(word)}"'
     if shape == "or":
@@ -270,13 +271,6 @@ async def walk(catalogue: Catalogue, plan: ListQuery) -> list[list[int]]:
 async def compare(postgres: Postgres, spec: CatalogueSpec, plans: list[ListQuery]) -> None:
     async with postgres.pool.connection() as connection:
         await connection.execute(EMPTY)
-        # The premise of the search comparison: PostgreSQL keeps every word as it is.
-        cursor = await connection.execute(
-            "SELECT w FROM unnest(%s::text[]) AS w"
-            " WHERE to_tsvector('english', w)::text <> '''' || w || ''':1'",
-            [list(spec.vocabulary)],
-        )
-        assert await cursor.fetchall() == []
     bus = EventBus()
     store = MemoryStore()
     memory_catalogue = MemoryCatalogue(store)

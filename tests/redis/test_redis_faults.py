@@ -62,7 +62,7 @@ def fault_settings(database: str, redis_url: str | None, namespace: str, **more:
 async def wait_until_available(apps: list[Instance], limit: float = 5.0) -> float:
     """Poll until every app's cache is in use again; return when that was."""
     deadline = time.monotonic() + limit
-    while not all(app.container.redis.cache().available for app in apps):
+    while not all(app.container.cache.entries().available for app in apps):
         assert time.monotonic() < deadline, "the cache did not come back"
         for app in apps:  # a request is what probes a Redis that was away
             await app.get(f"/books/{10**12}")
@@ -410,7 +410,7 @@ async def test_a_writer_that_cannot_reach_redis_is_heard_within_the_bound(
                     BOUND,
                 )
             )
-        assert not writer.container.redis.cache().available  # it really could not tell Redis
+        assert not writer.container.cache.entries().available  # it really could not tell Redis
         hits = reader.observer.total("hit")
         for page in every_page(seeded):
             await get_page(reader, page)
@@ -582,7 +582,7 @@ async def test_a_slow_redis_is_skipped_within_about_the_timeout_and_probed_again
         book = seeded.book_ids[0]
         for _ in range(2):
             await app.get(f"/books/{book}")
-        cache = app.container.redis.cache()
+        cache = app.container.cache.entries()
 
         proxy.delay = 0.5  # ten times the timeout
         started = time.perf_counter()

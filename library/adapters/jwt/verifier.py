@@ -125,6 +125,10 @@ class JwtVerifier:
         if self._jwks is not None:
             await self._jwks.close()
 
+    async def stop(self) -> None:
+        """`close`, under the name the service's life cycle calls."""
+        await self.close()
+
     async def verify(self, token: str) -> Principal:
         """The principal of a valid token.
 

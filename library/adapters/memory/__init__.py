@@ -2,7 +2,8 @@
 
 Same semantics as the PostgreSQL adapter (contract-tested): transactions isolated until
 commit, writers serialised, ids from never-reused sequences, and search and ordering as
-PostgreSQL does them (with an approximated full-text part, see `full_text`).
+PostgreSQL does them (the search through `postgres_search`, an emulation of PostgreSQL's
+text search).
 """
 
 from library.adapters.memory.api_keys import MemoryApiKeyStore

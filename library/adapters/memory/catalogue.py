@@ -9,10 +9,13 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable, Sequence
 
+import attrs
+
 from library.adapters.memory.ordering import SortKey, SortKeys
+from library.adapters.memory.postgres_search import lower
 from library.adapters.memory.search import SearchIndex, SearchText
 from library.adapters.memory.store import MemoryStore, ReviewRecord
-from library.adapters.memory.text_search import lower
+from library.application.book_fields import stored
 from library.application.ports import AuthorFilter, BookFilter, BookPosition
 from library.application.read_models import (
     AuthorView,
@@ -21,6 +24,7 @@ from library.application.read_models import (
     BookSummary,
     BookView,
     ReviewView,
+    book_hit,
 )
 from library.domain.authors import AuthorData
 from library.domain.books import BookData
@@ -49,6 +53,9 @@ def _filter(query: BookFilter) -> Callable[[BookData], bool] | None:
     if query.isbn is not None:
         isbn = query.isbn
         tests.append(lambda data: data.isbn is not None and data.isbn.value == isbn)
+    if query.language is not None:
+        language = query.language
+        tests.append(lambda data: data.language is not None and data.language.value == language)
     # A book without a year never matches a year filter.
     if query.before is not None:
         before = query.before
@@ -79,13 +86,7 @@ class MemoryCatalogue:
         average = sum(review.rating for review in reviews) / count if count else None
         view = self._book_view(book_id, data)
         return BookDetail(
-            id=view.id,
-            title=view.title,
-            year=view.year,
-            book_isbn=view.book_isbn,
-            genre_name=view.genre_name,
-            description=view.description,
-            authors=view.authors,
+            **attrs.asdict(view, recurse=False),
             reviews=reviews,
             review_count=count,
             rating_avg=average,
@@ -116,7 +117,7 @@ class MemoryCatalogue:
 
     async def books(
         self, query: BookFilter, *, after: BookPosition | None, offset: int, limit: int
-    ) -> Sequence[BookHit]:
+    ) -> Sequence[BookHit[BookView]]:
         if limit <= 0:
             return []
         keys = SortKeys(query.sort)
@@ -128,7 +129,7 @@ class MemoryCatalogue:
             first = 0 if after is None else after.book_id
             ids = (book_id for book_id in self._candidates(query) if book_id > first)
             return [
-                BookHit.of(self._book_view(book_id, books[book_id]))
+                book_hit(self._book_view(book_id, books[book_id]))
                 for book_id in heapq.nsmallest(offset + limit, ids)[offset:]
             ]
         book_authors = self._store.book_authors
@@ -153,7 +154,7 @@ class MemoryCatalogue:
         # A bounded heap: O(n log(offset + limit)) instead of sorting every match.
         page = heapq.nsmallest(offset + limit, found)[offset:]
         return [
-            BookHit.of(self._book_view(book_id, books[book_id]), relevance)
+            book_hit(self._book_view(book_id, books[book_id]), relevance)
             for _, book_id, relevance in page
         ]
 
@@ -203,14 +204,9 @@ class MemoryCatalogue:
         )
 
     def _book_view(self, book_id: int, data: BookData) -> BookView:
+        authors = self._authors_of(book_id)
         return BookView(
             id=book_id,
-            title=data.title.value,
-            year=_year(data),
-            book_isbn=None if data.isbn is None else data.isbn.value,
-            genre_name=None if data.genre is None else data.genre.value,
-            description=None if data.description is None else data.description.value,
-            authors=tuple(
-                _author_view(author_id, author) for author_id, author in self._authors_of(book_id)
-            ),
+            **stored(data),
+            authors=tuple(_author_view(author_id, author) for author_id, author in authors),
         )

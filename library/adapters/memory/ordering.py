@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from library.adapters.memory.text_search import lower
+from library.adapters.memory.postgres_search import lower
 from library.application.ports import BookPosition, SortOrder
 
 SortKey = tuple[object, ...]

@@ -1,8 +1,10 @@
 """Book and author search over the store: which rows match `q`, and how relevant they are.
 
-The per-row text features (trigram sets, the weighted document) are computed once per
-version of a row and cached: stored values are immutable and replaced on every change, so
-"is the cached entry built from this very object" is a complete freshness check.
+The rules of matching and the relevance formula are API.md's; the functions they combine
+(`similarity`, `@@`, `ts_rank`) come from the PostgreSQL emulation in `postgres_search`.
+The per-row text features (trigram sets, the search vector) are computed once per version of
+a row and cached: stored values are immutable and replaced on every change, so "is the
+cached entry built from this very object" is a complete freshness check.
 """
 
 from __future__ import annotations
@@ -12,23 +14,26 @@ from typing import Generic, TypeVar
 
 from attrs import frozen
 
-from library.adapters.memory.full_text import Document, TextQuery, Weight, parse_websearch
-from library.adapters.memory.text_search import (
+from library.adapters.memory.postgres_search import (
     SIMILARITY_THRESHOLD,
+    TsQuery,
+    TsVector,
+    Weight,
     fold,
     trigram_similarity,
     trigrams,
+    ts_rank,
+    websearch_to_tsquery,
+)
+from library.application.relevance import (
+    AUTHOR_EMAIL,
+    AUTHOR_NAME,
+    BOOK_AUTHOR,
+    BOOK_RANK,
+    BOOK_TITLE,
 )
 from library.domain.authors import AuthorData
 from library.domain.books import BookData
-
-# Relevance of a book = these weights times ts_rank, title and best author similarity.
-RANK_WEIGHT = 0.6
-TITLE_WEIGHT = 0.25
-AUTHOR_WEIGHT = 0.15
-# Relevance of an author = these weights times name and email similarity.
-NAME_WEIGHT = 0.7
-EMAIL_WEIGHT = 0.3
 
 Row = TypeVar("Row")
 Features = TypeVar("Features")
@@ -37,7 +42,7 @@ Features = TypeVar("Features")
 @frozen
 class BookFeatures:
     title: frozenset[str]  # trigrams of the folded title
-    document: Document
+    vector: TsVector  # the stored search vector
 
 
 @frozen
@@ -51,7 +56,7 @@ def book_features(data: BookData) -> BookFeatures:
     description = None if data.description is None else data.description.value
     return BookFeatures(
         title=trigrams(fold(data.title.value)),
-        document=Document.of(
+        vector=TsVector.of(
             (data.title.value, Weight.A), (genre, Weight.B), (description, Weight.C)
         ),
     )
@@ -88,11 +93,11 @@ class SearchText:
     """A search text `q`, prepared once per request."""
 
     trigrams: frozenset[str]
-    query: TextQuery
+    query: TsQuery
 
     @classmethod
     def of(cls, q: str) -> SearchText:
-        return cls(trigrams(fold(q)), parse_websearch(q))
+        return cls(trigrams(fold(q)), websearch_to_tsquery(q))
 
 
 class BookScorer:
@@ -122,11 +127,11 @@ class BookScorer:
         if (
             title < SIMILARITY_THRESHOLD
             and best_author < SIMILARITY_THRESHOLD
-            and not text.query.matches(features.document)
+            and not text.query.matches(features.vector)
         ):
             return None
-        rank = text.query.rank(features.document)
-        return RANK_WEIGHT * rank + TITLE_WEIGHT * title + AUTHOR_WEIGHT * best_author
+        rank = ts_rank(features.vector, text.query)
+        return BOOK_RANK * rank + BOOK_TITLE * title + BOOK_AUTHOR * best_author
 
 
 class SearchIndex:
@@ -154,7 +159,7 @@ class SearchIndex:
         email = trigram_similarity(features.email, text.trigrams)
         if name < SIMILARITY_THRESHOLD and email < SIMILARITY_THRESHOLD:
             return None
-        return NAME_WEIGHT * name + EMAIL_WEIGHT * email
+        return AUTHOR_NAME * name + AUTHOR_EMAIL * email
 
     def prune(self, books: Mapping[int, object], authors: Mapping[int, object]) -> None:
         self._books.prune(books)

@@ -12,16 +12,9 @@ from __future__ import annotations
 from attrs import frozen
 from psycopg import sql
 
+from library.adapters.postgres.book_columns import BOOK_COLUMNS, columns
 from library.application.ports import BookFilter, BookPosition, SortOrder
-
-# The columns of a book in lists, with its authors as one JSON array ordered by id.
-BOOK_COLUMNS = sql.SQL("""
-    b.id, b.title, b.year, b.book_isbn, b.genre_name, b.description,
-    coalesce((
-        SELECT json_agg(json_build_array(a.id, a.name, a.email) ORDER BY a.id)
-        FROM book_authors ba JOIN authors a ON a.id = ba.author_id
-        WHERE ba.book_id = b.id
-    ), '[]'::json)""")
+from library.application.relevance import BOOK_AUTHOR, BOOK_RANK, BOOK_TITLE
 
 # The query text as the stored search keys are written (folded into a constant at planning).
 _KEY = "library_unaccent(lower(%(q)s))"
@@ -57,10 +50,15 @@ _SEARCH_JOIN = sql.SQL("JOIN found f ON f.id = b.id")
 
 # float8 throughout, so the value handed out in a cursor compares exactly when it comes back.
 _RELEVANCE = sql.SQL("""(
-    0.6::float8 * ts_rank(b.search_vector, (SELECT query FROM search_query))::float8
-    + 0.25::float8 * similarity(b.title_key, {key})::float8
-    + 0.15::float8 * coalesce(f.author_similarity, 0)::float8
-)""").format(key=sql.SQL(_KEY))
+    {rank}::float8 * ts_rank(b.search_vector, (SELECT query FROM search_query))::float8
+    + {title}::float8 * similarity(b.title_key, {key})::float8
+    + {author}::float8 * coalesce(f.author_similarity, 0)::float8
+)""").format(
+    key=sql.SQL(_KEY),
+    rank=sql.Literal(BOOK_RANK),
+    title=sql.Literal(BOOK_TITLE),
+    author=sql.Literal(BOOK_AUTHOR),
+)
 
 _FILTERS = {
     "title": sql.SQL('lower(b.title) COLLATE "C" = lower(%(title)s) COLLATE "C"'),
@@ -70,6 +68,7 @@ _FILTERS = {
     ),
     "before": sql.SQL("b.year <= %(before)s"),
     "after": sql.SQL("b.year >= %(after)s"),
+    "language": sql.SQL("b.language = %(language)s"),
 }
 
 _NO_YEAR_ASCENDING = 10000
@@ -157,9 +156,9 @@ def book_list(
     ]
     order_by.append(sql.SQL("s.id ASC"))
     statement = sql.SQL("""{search}
-SELECT s.id, s.title, s.year, s.book_isbn, s.genre_name, s.description, s.authors, s.relevance
+SELECT s.id, {fields}, s.authors, s.relevance
 FROM (
-    SELECT {columns} AS authors, {relevance} AS relevance
+    SELECT {columns}, {relevance} AS relevance
     FROM books b {search_join}
     WHERE {inner_where}
 ) s
@@ -169,6 +168,7 @@ LIMIT %(limit)s OFFSET %(offset)s
 """).format(
         search=search,
         search_join=search_join,
+        fields=columns("s"),
         columns=BOOK_COLUMNS,
         relevance=relevance,
         inner_where=inner_where,

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from typing import Any
 
-from psycopg import AsyncConnection
-from psycopg.rows import TupleRow
+from psycopg import AsyncConnection, sql
+from psycopg.rows import TupleRow, dict_row
 
-from library.domain.books import Book, BookData, Description, Genre, Isbn, Title, Year
+from library.adapters.postgres.book_columns import assignments, columns, placeholders
+from library.application.book_fields import loaded, stored
+from library.domain.books import Book, BookData
 from library.domain.reviews import reviewer_key
 
-_INSERT = """
+_INSERT = sql.SQL("""
 WITH new AS (
-    INSERT INTO books (title, year, book_isbn, genre_name, description)
-    VALUES (%(title)s, %(year)s, %(isbn)s, %(genre)s, %(description)s)
+    INSERT INTO books ({columns}) VALUES ({values})
     RETURNING id
 ), linked AS (
     INSERT INTO book_authors (book_id, author_id)
@@ -21,26 +23,23 @@ WITH new AS (
     ON CONFLICT DO NOTHING
 )
 SELECT id FROM new
-"""
+""").format(columns=columns(), values=placeholders())
 
 # The row lock serialises writers of one book (author-list replacements, reviews by the same
 # reviewer); NO KEY UPDATE leaves foreign-key KEY SHARE locks from link inserts unblocked.
-_GET = """
-SELECT b.id, b.title, b.year, b.book_isbn, b.genre_name, b.description,
+_GET = sql.SQL("""
+SELECT b.id, {columns},
        ARRAY(SELECT ba.author_id FROM book_authors ba WHERE ba.book_id = b.id
-             ORDER BY ba.author_id),
-       ARRAY(SELECT r.reviewer_name FROM reviews r WHERE r.book_id = b.id)
+             ORDER BY ba.author_id) AS author_ids,
+       ARRAY(SELECT r.reviewer_name FROM reviews r WHERE r.book_id = b.id) AS reviewers
 FROM books b
 WHERE b.id = %(id)s
 FOR NO KEY UPDATE OF b
-"""
+""").format(columns=columns("b"))
 
-_SAVE = """
+_SAVE = sql.SQL("""
 WITH changed AS (
-    UPDATE books
-    SET title = %(title)s, year = %(year)s, book_isbn = %(isbn)s, genre_name = %(genre)s,
-        description = %(description)s
-    WHERE id = %(id)s
+    UPDATE books SET {assignments} WHERE id = %(id)s
 ), unlinked AS (
     DELETE FROM book_authors
     WHERE book_id = %(id)s AND author_id <> ALL(%(author_ids)s::bigint[])
@@ -48,36 +47,19 @@ WITH changed AS (
 INSERT INTO book_authors (book_id, author_id)
 SELECT %(id)s, author_id FROM unnest(%(author_ids)s::bigint[]) AS author_id
 ON CONFLICT DO NOTHING
-"""
+""").format(assignments=assignments())
 
 _DELETE = "DELETE FROM books WHERE id = %(id)s"  # reviews and links go by ON DELETE CASCADE
 
 _EXISTING = "SELECT id FROM books WHERE id = ANY(%(ids)s::bigint[])"
 
 
-def _params(data: BookData) -> dict[str, object]:
-    return {
-        "title": data.title.value,
-        "year": None if data.year is None else data.year.value,
-        "isbn": None if data.isbn is None else data.isbn.value,
-        "genre": None if data.genre is None else data.genre.value,
-        "description": None if data.description is None else data.description.value,
-    }
-
-
-def _book(row: TupleRow) -> Book:
-    book_id, title, year, isbn, genre, description, author_ids, reviewers = row
+def _book(row: Mapping[str, Any]) -> Book:
     return Book(
-        id=book_id,
-        data=BookData(
-            title=Title(title),
-            year=None if year is None else Year(year),
-            isbn=None if isbn is None else Isbn(isbn),
-            genre=None if genre is None else Genre(genre),
-            description=None if description is None else Description(description),
-        ),
-        author_ids=tuple(author_ids),
-        reviewers=frozenset(reviewer_key(name) for name in reviewers),
+        id=row["id"],
+        data=loaded(row),
+        author_ids=tuple(row["author_ids"]),
+        reviewers=frozenset(reviewer_key(name) for name in row["reviewers"]),
     )
 
 
@@ -91,7 +73,7 @@ class PostgresBooks:
         book = Book(0, data)
         book.replace_authors(author_ids)
         cursor = await self._connection.execute(
-            _INSERT, {**_params(data), "author_ids": list(book.author_ids)}
+            _INSERT, {**stored(data), "author_ids": list(book.author_ids)}
         )
         row = await cursor.fetchone()
         assert row is not None  # INSERT ... RETURNING always returns the row
@@ -99,13 +81,14 @@ class PostgresBooks:
         return book
 
     async def get(self, book_id: int) -> Book | None:
-        cursor = await self._connection.execute(_GET, {"id": book_id})
+        cursor = self._connection.cursor(row_factory=dict_row)
+        await cursor.execute(_GET, {"id": book_id})
         row = await cursor.fetchone()
         return None if row is None else _book(row)
 
     async def save(self, book: Book) -> None:
         await self._connection.execute(
-            _SAVE, {**_params(book.data), "id": book.id, "author_ids": list(book.author_ids)}
+            _SAVE, {**stored(book.data), "id": book.id, "author_ids": list(book.author_ids)}
         )
 
     async def remove(self, book: Book) -> None:

@@ -1,16 +1,22 @@
-"""The read side in PostgreSQL: each page or detail in one statement, one round trip."""
+"""The read side in PostgreSQL: each page or detail in one statement, one round trip.
+
+Rows are read by column name (`dict_row`), and a book's authors and reviews arrive as JSON
+arrays of objects, read by key.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeAlias
 
 from psycopg import sql
-from psycopg.rows import TupleRow
+from psycopg.rows import DictRow, dict_row
 
-from library.adapters.postgres.book_list import BOOK_COLUMNS, book_list
+from library.adapters.postgres.book_columns import BOOK_COLUMNS
+from library.adapters.postgres.book_list import book_list
 from library.adapters.postgres.errors import translated
 from library.adapters.postgres.pool import Connection, Pool, on_live_connection
+from library.application.book_fields import NAMES
 from library.application.ports import AuthorFilter, BookFilter, BookPosition
 from library.application.read_models import (
     AuthorView,
@@ -19,30 +25,30 @@ from library.application.read_models import (
     BookSummary,
     BookView,
     ReviewView,
+    book_hit,
 )
+from library.application.relevance import AUTHOR_EMAIL, AUTHOR_NAME
 
 # What connection.execute takes (psycopg's Query also admits t-strings, which it does not).
 Statement: TypeAlias = str | sql.SQL | sql.Composed
 
-_BOOK_DETAIL = sql.SQL("""
-SELECT {columns},
-       coalesce((
-           SELECT json_agg(json_build_array(r.id, r.reviewer_name, r.rating, r.comment)
-                           ORDER BY r.id)
-           FROM reviews r WHERE r.book_id = b.id
-       ), '[]'::json)
-FROM books b
-WHERE b.id = %(id)s
-""").format(columns=BOOK_COLUMNS)
-
-_BOOK_REVIEWS = """
-SELECT coalesce((
-    SELECT json_agg(json_build_array(r.id, r.reviewer_name, r.rating, r.comment) ORDER BY r.id)
+_REVIEWS = """coalesce((
+    SELECT json_agg(json_build_object('id', r.id, 'reviewer_name', r.reviewer_name,
+                                      'rating', r.rating, 'comment', r.comment) ORDER BY r.id)
     FROM reviews r WHERE r.book_id = b.id
-), '[]'::json)
+), '[]'::json)"""
+
+_BOOK_DETAIL = sql.SQL("""
+SELECT {columns}, {reviews} AS reviews
 FROM books b
 WHERE b.id = %(id)s
-"""
+""").format(columns=BOOK_COLUMNS, reviews=sql.SQL(_REVIEWS))
+
+_BOOK_REVIEWS = sql.SQL("""
+SELECT {reviews} AS reviews
+FROM books b
+WHERE b.id = %(id)s
+""").format(reviews=sql.SQL(_REVIEWS))
 
 _REVIEW = "SELECT id, reviewer_name, rating, comment FROM reviews WHERE id = %(id)s"
 
@@ -50,10 +56,11 @@ _AUTHOR = "SELECT id, name, email FROM authors WHERE id = %(id)s"
 
 _AUTHOR_BOOKS = """
 SELECT coalesce((
-    SELECT json_agg(json_build_array(b.id, b.title, b.year) ORDER BY b.id)
+    SELECT json_agg(json_build_object('id', b.id, 'title', b.title, 'year', b.year)
+                    ORDER BY b.id)
     FROM book_authors ba JOIN books b ON b.id = ba.book_id
     WHERE ba.author_id = a.id
-), '[]'::json)
+), '[]'::json) AS books
 FROM authors a
 WHERE a.id = %(id)s
 """
@@ -72,40 +79,38 @@ _AUTHOR_FILTERS = {
 }
 
 _AUTHOR_RELEVANCE = sql.SQL(
-    "0.7::float8 * similarity(a.name_key, library_unaccent(lower(%(q)s)))"
-    " + 0.3::float8 * coalesce(similarity(a.email_key, library_unaccent(lower(%(q)s))), 0) DESC, "
-)
+    "{name}::float8 * similarity(a.name_key, library_unaccent(lower(%(q)s)))"
+    " + {email}::float8 * coalesce(similarity(a.email_key, library_unaccent(lower(%(q)s))), 0)"
+    " DESC, "
+).format(name=sql.Literal(AUTHOR_NAME), email=sql.Literal(AUTHOR_EMAIL))
 
 
-def _author(row: Sequence[Any]) -> AuthorView:
-    author_id, name, email = row
-    return AuthorView(author_id, name, email)
+def _author(row: Mapping[str, Any]) -> AuthorView:
+    return AuthorView(id=row["id"], name=row["name"], email=row["email"])
 
 
-def _review(row: Sequence[Any]) -> ReviewView:
-    review_id, reviewer, rating, comment = row
-    return ReviewView(review_id, reviewer, rating, comment)
-
-
-def _book(row: TupleRow) -> BookView:
-    book_id, title, year, isbn, genre, description, authors = row[:7]
-    return BookView(
-        book_id, title, year, isbn, genre, description, tuple(_author(a) for a in authors)
+def _review(row: Mapping[str, Any]) -> ReviewView:
+    return ReviewView(
+        id=row["id"],
+        reviewer_name=row["reviewer_name"],
+        rating=row["rating"],
+        comment=row["comment"],
     )
 
 
-def _detail(row: TupleRow) -> BookDetail:
-    book = _book(row)
-    reviews = tuple(_review(r) for r in row[7])
+def _book(row: Mapping[str, Any]) -> BookView:
+    fields = {name: row[name] for name in NAMES}
+    return BookView(id=row["id"], **fields, authors=tuple(_author(a) for a in row["authors"]))
+
+
+def _detail(row: Mapping[str, Any]) -> BookDetail:
+    fields = {name: row[name] for name in NAMES}
+    reviews = tuple(_review(r) for r in row["reviews"])
     ratings = [review.rating for review in reviews]
     return BookDetail(
-        id=book.id,
-        title=book.title,
-        year=book.year,
-        book_isbn=book.book_isbn,
-        genre_name=book.genre_name,
-        description=book.description,
-        authors=book.authors,
+        id=row["id"],
+        **fields,
+        authors=tuple(_author(a) for a in row["authors"]),
         reviews=reviews,
         review_count=len(reviews),
         rating_avg=sum(ratings) / len(ratings) if ratings else None,
@@ -118,17 +123,19 @@ class PostgresCatalogue:
     def __init__(self, pool: Pool) -> None:
         self._pool = pool
 
-    async def _one(self, query: Statement, params: dict[str, object]) -> TupleRow | None:
-        async def fetch(connection: Connection) -> TupleRow | None:
-            cursor = await connection.execute(query, params)
+    async def _one(self, query: Statement, params: dict[str, object]) -> DictRow | None:
+        async def fetch(connection: Connection) -> DictRow | None:
+            cursor = connection.cursor(row_factory=dict_row)
+            await cursor.execute(query, params)
             return await cursor.fetchone()
 
         async with translated():
             return await on_live_connection(self._pool, fetch)
 
-    async def _all(self, query: Statement, params: dict[str, object]) -> list[TupleRow]:
-        async def fetch(connection: Connection) -> list[TupleRow]:
-            cursor = await connection.execute(query, params)
+    async def _all(self, query: Statement, params: dict[str, object]) -> list[DictRow]:
+        async def fetch(connection: Connection) -> list[DictRow]:
+            cursor = connection.cursor(row_factory=dict_row)
+            await cursor.execute(query, params)
             return await cursor.fetchall()
 
         async with translated():
@@ -140,7 +147,7 @@ class PostgresCatalogue:
 
     async def book_reviews(self, book_id: int) -> Sequence[ReviewView] | None:
         row = await self._one(_BOOK_REVIEWS, {"id": book_id})
-        return None if row is None else [_review(r) for r in row[0]]
+        return None if row is None else [_review(r) for r in row["reviews"]]
 
     async def review(self, review_id: int) -> ReviewView | None:
         row = await self._one(_REVIEW, {"id": review_id})
@@ -154,18 +161,18 @@ class PostgresCatalogue:
         row = await self._one(_AUTHOR_BOOKS, {"id": author_id})
         if row is None:
             return None
-        return [BookSummary(book_id, title, year) for book_id, title, year in row[0]]
+        return [BookSummary(id=b["id"], title=b["title"], year=b["year"]) for b in row["books"]]
 
     async def most_reviewed_books(self, limit: int) -> Sequence[int]:
         rows = await self._all(_MOST_REVIEWED, {"limit": limit})
-        return [row[0] for row in rows]
+        return [row["book_id"] for row in rows]
 
     async def books(
         self, query: BookFilter, *, after: BookPosition | None, offset: int, limit: int
-    ) -> Sequence[BookHit]:
+    ) -> Sequence[BookHit[BookView]]:
         statement = book_list(query, after=after, offset=offset, limit=limit)
         rows = await self._all(statement.query, statement.params)
-        return [BookHit.of(_book(row), row[7]) for row in rows]
+        return [book_hit(_book(row), row["relevance"]) for row in rows]
 
     async def authors(self, query: AuthorFilter) -> Sequence[AuthorView]:
         params: dict[str, object] = {"limit": query.limit, "offset": query.offset}

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
 
 from psycopg import sql
 
+from library.adapters.postgres.book_columns import columns
 from library.adapters.postgres.errors import translated
 from library.adapters.postgres.pool import Pool
+from library.application.book_fields import NAMES, stored
 from library.application.ports import ImportedBook
-from library.domain.authors import AuthorData
+from library.domain.authors import AuthorData, Email
 from library.domain.ids import unique_ids
 
 # Imports are serialised among themselves, so that two running at once cannot both decide
@@ -38,17 +39,17 @@ FROM import_authors i
 ORDER BY i.position
 """).format(same_author=_SAME_AUTHOR)
 
-_BOOKS_TABLE = """
-CREATE TEMPORARY TABLE import_books (
-    position integer, identity text, title text, year integer, book_isbn text,
-    genre_name text, description text, author_ids bigint[], id bigint
-) ON COMMIT DROP
-"""
-_COPY_BOOKS = """
-COPY import_books (position, identity, title, year, book_isbn, genre_name, description,
-                   author_ids)
-FROM STDIN
-"""
+# The import table takes its book columns from `books` itself (LIKE ... ), so that it follows
+# the columns migrations give books.
+_BOOKS_TABLE = sql.SQL("""
+CREATE TEMPORARY TABLE import_books ON COMMIT DROP AS
+SELECT 0::integer AS position, ''::text AS identity, {columns},
+       '{{}}'::bigint[] AS author_ids, NULL::bigint AS id
+FROM books b WITH NO DATA
+""").format(columns=columns("b"))
+_COPY_BOOKS = sql.SQL(
+    "COPY import_books (position, identity, {columns}, author_ids) FROM STDIN"
+).format(columns=columns())
 # A book is already there when its ISBN is, or (without an ISBN) its title and authors are.
 _NEW_BOOK_IDS = """
 UPDATE import_books i SET id = nextval(pg_get_serial_sequence('books', 'id'))
@@ -66,11 +67,11 @@ AND NOT EXISTS (
                 ORDER BY ba.author_id) = i.author_ids
 )
 """
-_INSERT_BOOKS = """
-INSERT INTO books (id, title, year, book_isbn, genre_name, description)
-SELECT id, title, year, book_isbn, genre_name, description FROM import_books
+_INSERT_BOOKS = sql.SQL("""
+INSERT INTO books (id, {columns})
+SELECT id, {columns} FROM import_books
 WHERE id IS NOT NULL
-"""
+""").format(columns=columns())
 _INSERT_LINKS = """
 INSERT INTO book_authors (book_id, author_id)
 SELECT i.id, author_id FROM import_books i, unnest(i.author_ids) AS author_id
@@ -84,12 +85,7 @@ def _identity(book: ImportedBook, author_ids: tuple[int, ...]) -> str:
     return f"t:{book.data.title.value.lower()}\x1f{','.join(map(str, author_ids))}"
 
 
-class _Value(Protocol):
-    @property
-    def value(self) -> str | int: ...
-
-
-def _optional(value: _Value | None) -> str | int | None:
+def _email(value: Email | None) -> str | None:
     return None if value is None else value.value
 
 
@@ -105,7 +101,7 @@ class PostgresImporter:
             await connection.execute(_AUTHORS_TABLE)
             async with connection.cursor().copy(_COPY_AUTHORS) as copy:
                 for position, data in enumerate(authors):
-                    await copy.write_row((position, data.name.value, _optional(data.email)))
+                    await copy.write_row((position, data.name.value, _email(data.email)))
             await connection.execute(_INSERT_AUTHORS)
             cursor = await connection.execute(_AUTHOR_IDS)
             return [row[0] for row in await cursor.fetchall()]
@@ -117,16 +113,12 @@ class PostgresImporter:
             async with connection.cursor().copy(_COPY_BOOKS) as copy:
                 for position, book in enumerate(books):
                     author_ids = unique_ids(book.author_ids)
-                    data = book.data
+                    fields = stored(book.data)
                     await copy.write_row(
                         (
                             position,
                             _identity(book, author_ids),
-                            data.title.value,
-                            _optional(data.year),
-                            _optional(data.isbn),
-                            _optional(data.genre),
-                            _optional(data.description),
+                            *(fields[name] for name in NAMES),
                             list(author_ids),
                         )
                     )

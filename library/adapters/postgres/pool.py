@@ -87,3 +87,20 @@ async def on_live_connection(pool: Pool, work: Callable[[Connection], Awaitable[
     await pool.check()
     async with pool.connection() as connection:
         return await work(connection)
+
+
+class PoolLifecycle:
+    """Open the pool when the service starts, close it when it stops.
+
+    It opens without waiting for PostgreSQL: an instance that starts while the database is
+    away serves 503s (and /readyz says why) until it answers, then recovers by itself.
+    """
+
+    def __init__(self, pool: Pool) -> None:
+        self._pool = pool
+
+    async def start(self) -> None:
+        await self._pool.open(wait=False)
+
+    async def stop(self) -> None:
+        await self._pool.close()

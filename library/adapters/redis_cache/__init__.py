@@ -2,7 +2,7 @@
 
 from library.adapters.redis_cache.breaker import CircuitBreaker
 from library.adapters.redis_cache.catalogue import CachedCatalogue
-from library.adapters.redis_cache.client import connect, create_client
+from library.adapters.redis_cache.client import ClientLifecycle, connect, create_client
 from library.adapters.redis_cache.health import RedisCheck
 from library.adapters.redis_cache.invalidation import CacheInvalidator
 from library.adapters.redis_cache.keys import CacheKeys
@@ -13,6 +13,7 @@ __all__ = [
     "CacheKeys",
     "CachedCatalogue",
     "CircuitBreaker",
+    "ClientLifecycle",
     "GenerationalCache",
     "RedisCheck",
     "connect",

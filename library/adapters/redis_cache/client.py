@@ -60,3 +60,16 @@ async def connect(client: Any) -> None:
         await client.initialize()
     except (RedisError, RedisClusterException, OSError) as error:
         log.warning("Redis Cluster did not answer at start (%s); it is tried again on use", error)
+
+
+class ClientLifecycle:
+    """Learn a cluster's layout when the service starts; close the client when it stops."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    async def start(self) -> None:
+        await connect(self._client)
+
+    async def stop(self) -> None:
+        await self._client.aclose()

@@ -1,13 +1,13 @@
-"""Read models to cached bytes and back, without rebuilding them on a hit.
+"""Rendered reads to cached bytes and back, without parsing them on a hit.
 
-A model (or a list of them) is kept in its wire form (`wire.to_json`) behind a CRC-32 of it; a
-hit hands that JSON out as `Encoded`, checked but not parsed, so it goes to the client as it
-is. The hits of a book list keep, besides each book's JSON, what a cursor is made of (id,
-title, year, relevance), in a small JSON header before the books.
+An entry is the JSON clients are sent (`Rendered`) behind a CRC-32 of it; a hit hands that
+JSON out as it is, checked but not parsed. The hits of a book list keep, besides each book's
+JSON, what a cursor is made of (id, title, year, relevance), in a small JSON header before
+the books.
 
-Anything that is not what `encode` wrote (Redis returned garbage, or another version's
-entry) fails the checksum or the header and is refused with ValueError: a miss, never a
-different page.
+Anything that is not what `seal` wrote (Redis returned garbage) fails the checksum or the
+header and is refused with ValueError: a miss, never a different page. Entries of another
+shape of the read models never meet these functions: their keys differ (`keys.CacheKeys`).
 """
 
 from __future__ import annotations
@@ -18,8 +18,12 @@ from typing import Any
 
 import orjson
 
-from library.application.read_models import BookHit, BookView, Encoded
-from library.application.wire import to_json
+from library.application.read_models import BookHit, BookView
+from library.application.rendered import Rendered
+
+# The layout of the entries written here (checksum, hits header): part of the entries' key
+# version with the read models' shape, so that changing it is never read by old code.
+LAYOUT = 1
 
 _CHECKSUM = 8  # hex digits of a CRC-32
 _HEADER_END = b"\n"  # orjson escapes newlines inside strings, so the header has none
@@ -36,37 +40,33 @@ def _unsealed(data: bytes) -> bytes:
     return json
 
 
-def encode(value: object) -> bytes:
-    """A read model, or a list of them, as kept in the cache."""
-    return _sealed(to_json(value))
+def seal(value: Rendered[Any]) -> bytes:
+    """A rendered read as kept in the cache."""
+    return _sealed(value.json)
 
 
-def decode(data: bytes, kind: Any) -> Encoded[Any]:
-    """What `encode` kept, in wire form, named as `kind`.
+def unseal(data: bytes) -> Rendered[Any]:
+    """What `seal` kept, as it is sent.
 
     Raises:
-        ValueError: `data` is not what `encode` wrote.
+        ValueError: `data` is not what `seal` wrote.
     """
-    return Encoded(_unsealed(data), kind)
+    return Rendered(_unsealed(data))
 
 
-def encode_hits(hits: Sequence[BookHit]) -> bytes:
+def seal_hits(hits: Sequence[BookHit[Rendered[BookView]]]) -> bytes:
     """The hits of a book list: a header of cursor values and lengths, then the books."""
-    books = [to_json(hit.book) for hit in hits]
     header = orjson.dumps(
-        [
-            [hit.id, hit.title, hit.year, hit.relevance, len(book)]
-            for hit, book in zip(hits, books, strict=True)
-        ]
+        [[hit.id, hit.title, hit.year, hit.relevance, len(hit.book.json)] for hit in hits]
     )
-    return _sealed(header + _HEADER_END + b"".join(books))
+    return _sealed(header + _HEADER_END + b"".join(hit.book.json for hit in hits))
 
 
-def decode_hits(data: bytes) -> list[BookHit]:
-    """The hits `encode_hits` kept, each book in wire form.
+def unseal_hits(data: bytes) -> list[BookHit[Rendered[BookView]]]:
+    """The hits `seal_hits` kept, each book as it is sent.
 
     Raises:
-        ValueError: `data` is not what `encode_hits` wrote.
+        ValueError: `data` is not what `seal_hits` wrote.
     """
     header, found, books = _unsealed(data).partition(_HEADER_END)
     if not found:
@@ -75,13 +75,11 @@ def decode_hits(data: bytes) -> list[BookHit]:
         rows = orjson.loads(header)
         if type(rows) is not list:
             raise TypeError(f"the header is a {type(rows).__name__}")
-        hits: list[BookHit] = []
+        hits: list[BookHit[Rendered[BookView]]] = []
         start = 0
         for book_id, title, year, relevance, length in rows:
             end = start + length
-            hits.append(
-                BookHit(book_id, title, year, relevance, Encoded(books[start:end], BookView))
-            )
+            hits.append(BookHit(book_id, title, year, relevance, Rendered(books[start:end])))
             start = end
     except (TypeError, ValueError) as error:  # not a list of 5-item rows with a length
         raise ValueError(f"cached hits are malformed: {error}") from error

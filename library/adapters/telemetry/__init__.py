@@ -1,10 +1,9 @@
-"""Monitoring adapters: the connection pool's usage, cache outcomes as Prometheus counters.
+"""Monitoring adapters: cache outcomes as Prometheus counters.
 
-They belong to no storage adapter (prometheus-client is not one), and read psycopg_pool only
-through its public `get_stats()`.
+They belong to no storage adapter: prometheus-client is not one. (The connection pool's
+usage is read by the PostgreSQL adapter, which owns the pool and its driver.)
 """
 
 from library.adapters.telemetry.cache_metrics import PrometheusCacheObserver
-from library.adapters.telemetry.pool_stats import PsycopgPoolStats
 
-__all__ = ["PrometheusCacheObserver", "PsycopgPoolStats"]
+__all__ = ["PrometheusCacheObserver"]

@@ -86,6 +86,11 @@ def _title(rng: random.Random) -> str:
     return f"{noun} and {other}"
 
 
+# Languages as a catalogue of mostly English books has them (None: not recorded).
+_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "ja", None)
+_LANGUAGE_WEIGHTS = (60, 8, 7, 6, 4, 3, 2, 10)
+
+
 def _isbn13(number: int) -> str:
     digits = f"978{number:09d}"
     total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits))
@@ -112,6 +117,9 @@ def generate_catalogue(books: int = 50_000, authors: int = 116, seed: int = 1) -
         for i, name in enumerate(names)
     ]
     isbn_numbers = rng.sample(range(10**9), books)
+    # A generator of its own, so that every other field is what the same seed gave before
+    # books had a language.
+    languages = random.Random(f"{seed}-language").choices(_LANGUAGES, _LANGUAGE_WEIGHTS, k=books)
     book_records = []
     for index in range(books):
         title = _title(rng)
@@ -130,6 +138,7 @@ def generate_catalogue(books: int = 50_000, authors: int = 116, seed: int = 1) -
                 )
                 if authors
                 else [],
+                "language": languages[index],
             }
         )
     return {"authors": author_records, "books": book_records}

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import sys
 from typing import Any
 
 from library.application.jobs import Job, WarmCacheJob
 from library.config import Settings
 from library.container import create_container
-
-# The worker is an entrypoint of its own (entrypoints never import each other); `library
-# worker` hands over to it by name, as uvicorn is handed the HTTP app by name.
-WORKER = "library.entrypoints.worker.main"
+from library.entrypoints.worker import main as worker
 
 
 def register(commands: Any) -> None:  # argparse's sub-parser action has no public type
@@ -34,8 +30,7 @@ def register(commands: Any) -> None:  # argparse's sub-parser action has no publ
 
 
 def run_worker(args: argparse.Namespace) -> int:
-    worker_main = importlib.import_module(WORKER).main
-    status: int = worker_main(args.worker_args)
+    status: int = worker.main(args.worker_args)
     return status
 
 

@@ -133,7 +133,7 @@ async def _load(settings: Settings, document: object, skip_invalid: bool) -> Imp
     container = create_container(settings)
     await start(container)
     try:
-        await container.postgres.pool().wait(timeout=settings.pool_timeout * 3)
+        await container.storage.pool().wait(timeout=settings.pool_timeout * 3)
         return await container.import_catalogue()(
             document, skip_invalid=skip_invalid, progress=_progress
         )

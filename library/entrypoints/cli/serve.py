@@ -17,11 +17,14 @@ import uvicorn
 from library.config import LOG_LEVELS, Settings
 from library.container import migrations
 from library.entrypoints.cli.server_protocol import BoundedHttpToolsProtocol
+from library.entrypoints.http import asgi
 from library.entrypoints.logs import logging_config
 
 log = logging.getLogger("library.serve")
 
-APP_FACTORY = "library.entrypoints.http.asgi:app"
+# uvicorn takes the app by name (its worker processes import it themselves); the import above
+# is what the import contracts see of it.
+APP_FACTORY = f"{asgi.__name__}:{asgi.app.__name__}"
 MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
 

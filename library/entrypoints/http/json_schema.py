@@ -19,7 +19,6 @@ import attrs
 
 from library.application.changes import Unset
 from library.application.field_docs import FieldDoc, field_doc
-from library.application.read_models import Encoded
 
 Schema = dict[str, Any]
 
@@ -96,8 +95,6 @@ class SchemaBuilder:
     def schema(self, hint: Any, *, closed: bool = False) -> Schema:
         """The schema of a value of type `hint`."""
         origin = typing.get_origin(hint)
-        if origin is Encoded:  # the model's own JSON, already encoded
-            return self.schema(typing.get_args(hint)[0], closed=closed)
         if origin in (typing.Union, types.UnionType):
             return self._union(typing.get_args(hint), closed)
         if origin is Literal:
@@ -119,8 +116,7 @@ class SchemaBuilder:
 
     def _union(self, args: tuple[Any, ...], closed: bool) -> Schema:
         kept = []
-        for arg in args:  # UNSET: the field may be left out; Encoded[M] is M's JSON
-            arg = typing.get_args(arg)[0] if typing.get_origin(arg) is Encoded else arg
+        for arg in args:  # UNSET: the field may be left out
             if arg is not Unset and arg not in kept:
                 kept.append(arg)
         nullable = type(None) in kept

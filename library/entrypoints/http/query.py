@@ -7,9 +7,12 @@ twice is a 422; only `sort` repeats. Commas are never split (`auto_parse_qs_csv`
 
 from __future__ import annotations
 
+import functools
+import typing
 from collections.abc import Callable
 from typing import TypeVar
 
+import attrs
 import falcon
 
 from library.application.catalogue import author_filter, book_list_query
@@ -41,6 +44,28 @@ def _checked(params: P, repeated: list[FieldError], check: Callable[[P], object]
     raise ValidationFailed(repeated)
 
 
+@functools.cache
+def _repeatable(params: type) -> frozenset[str]:
+    """The parameters of `params` that may repeat: those read into tuples (`sort`)."""
+    hints = typing.get_type_hints(params)
+    return frozenset(name for name, hint in hints.items() if typing.get_origin(hint) is tuple)
+
+
+def _read(req: falcon.Request, params: Callable[..., P], repeated: list[FieldError]) -> P:
+    """Each field of the parameter class `params`, from the query string by its name."""
+    values: dict[str, object] = {}
+    repeatable = _repeatable(params)
+    for field in attrs.fields(typing.cast(type[attrs.AttrsInstance], params)):
+        if field.name in repeatable:
+            value = req.params.get(field.name)
+            values[field.name] = (
+                () if value is None else (value,) if isinstance(value, str) else tuple(value)
+            )
+        else:
+            values[field.name] = _single(req, field.name, repeated)
+    return params(**values)
+
+
 def book_list_params(req: falcon.Request) -> BookListParams:
     """Read the `GET /books` parameters of `req`.
 
@@ -48,30 +73,12 @@ def book_list_params(req: falcon.Request) -> BookListParams:
         ValidationFailed: a single-valued parameter is given more than once.
     """
     repeated: list[FieldError] = []
-    sort = req.params.get("sort")
-    params = BookListParams(
-        q=_single(req, "q", repeated),
-        title=_single(req, "title", repeated),
-        isbn=_single(req, "isbn", repeated),
-        author_id=_single(req, "author_id", repeated),
-        before=_single(req, "before", repeated),
-        after=_single(req, "after", repeated),
-        limit=_single(req, "limit", repeated),
-        offset=_single(req, "offset", repeated),
-        cursor=_single(req, "cursor", repeated),
-        sort=() if sort is None else (sort,) if isinstance(sort, str) else tuple(sort),
-    )
+    params = _read(req, BookListParams, repeated)
     return _checked(params, repeated, book_list_query)
 
 
 def author_list_params(req: falcon.Request) -> AuthorListParams:
     """Read the `GET /authors` parameters of `req` (as `book_list_params`)."""
     repeated: list[FieldError] = []
-    params = AuthorListParams(
-        q=_single(req, "q", repeated),
-        name=_single(req, "name", repeated),
-        email=_single(req, "email", repeated),
-        limit=_single(req, "limit", repeated),
-        offset=_single(req, "offset", repeated),
-    )
+    params = _read(req, AuthorListParams, repeated)
     return _checked(params, repeated, author_filter)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import falcon
 
-from library.entrypoints.http.schemas import to_json
+from library.application.rendered import Rendered, to_json
 
 
 def ok(resp: falcon.Response, value: object) -> None:
-    """Answer 200 with `value` (a read model or a list of them) as JSON."""
-    resp.data = to_json(value)
+    """Answer 200 with `value`: a rendered read (sent as it is), or a read model (or a list
+    of them) to encode."""
+    resp.data = value.json if isinstance(value, Rendered) else to_json(value)
     resp.content_type = falcon.MEDIA_JSON
 
 

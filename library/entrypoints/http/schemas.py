@@ -25,7 +25,6 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn
 from cattrs.preconf.orjson import make_converter
 
-from library.application import wire
 from library.application.changes import Unset
 from library.domain.errors import FieldError, ValidationFailed
 
@@ -182,8 +181,3 @@ def structure(data: object, cls: type[T], root: str = "") -> T:
         return json_converter().structure(data, cls)
     except (ClassValidationError, IterableValidationError, WrongJsonTypeError) as error:
         raise ValidationFailed(list(_faults(error, root))) from error
-
-
-def to_json(value: object) -> bytes:
-    """Encode a read model (or a list of them, or a page) as JSON: their wire form."""
-    return wire.to_json(value)

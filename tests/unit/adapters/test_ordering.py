@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from library.adapters.memory.ordering import SortKeys
-from library.adapters.memory.text_search import lower
+from library.adapters.memory.postgres_search import lower
 from library.application.ports import BookPosition, SortOrder
 
 # Any code point but NUL, surrogates included: titles are compared by code point.

@@ -9,6 +9,7 @@ from redis.crc import key_slot
 
 from library.adapters.redis_cache import CacheKeys
 from library.adapters.redis_cache.invalidation import stale_generations
+from library.adapters.redis_cache.keys import canonical, entry_version
 from library.application.ports import AuthorFilter, BookFilter
 from library.domain.events import (
     AuthorChanged,
@@ -28,8 +29,8 @@ def every_key(keys: CacheKeys) -> list[str]:
         keys.book_reviews(7),
         keys.author(3),
         keys.author_books(3),
-        keys.book_list(repr((BookFilter(q="dune"), None, 0, 20))),
-        keys.author_list(repr(AuthorFilter(name="x"))),
+        keys.book_list(canonical(BookFilter(q="dune"), None, 0, 20)),
+        keys.author_list(canonical(AuthorFilter(name="x"))),
         keys.clock,
         keys.epoch,
         keys.all_books,
@@ -54,7 +55,8 @@ def test_every_key_of_a_namespace_lands_in_one_cluster_slot(namespace: str) -> N
 
 def test_the_default_namespace_and_its_slot() -> None:
     keys = CacheKeys()
-    assert keys.book(5) == "{library}:book:5"
+    assert keys.book(5) == f"{{library}}:v{entry_version()}:book:5"
+    assert keys.book_generation(5) == "{library}:g:book:5"  # generations carry no version
     assert {key_slot(key.encode()) for key in every_key(keys)} == {key_slot(b"library")}
 
 
@@ -72,9 +74,9 @@ def test_a_namespace_that_would_break_the_hash_tag_is_refused(namespace: str) ->
 
 def test_list_keys_differ_by_query_and_do_not_grow_with_it() -> None:
     keys = CacheKeys("n")
-    one = keys.book_list(repr(BookFilter(q="dune")))
-    other = keys.book_list(repr(BookFilter(q="dune messiah")))
-    long = keys.book_list(repr(BookFilter(q="x" * 500)))
+    one = keys.book_list(canonical(BookFilter(q="dune")))
+    other = keys.book_list(canonical(BookFilter(q="dune messiah")))
+    long = keys.book_list(canonical(BookFilter(q="x" * 500)))
     assert one != other
     assert len(long) == len(one)
     assert keys.author_list("same") != keys.book_list("same")
@@ -173,3 +175,32 @@ def test_every_read_an_event_changes_has_a_stale_dependency(
     stale = set(stale_generations(K, [event]))
     for read in reads:
         assert stale & set(READS[read]), f"{event} leaves {read} current"
+
+
+def test_entries_of_another_version_are_other_keys_but_generations_are_shared() -> None:
+    old, new = CacheKeys("n", version="old"), CacheKeys("n", version="new")
+    assert old.book(1) != new.book(1)
+    assert old.book_list("q") != new.book_list("q")
+    assert old.book_generation(1) == new.book_generation(1)
+    assert (old.all_books, old.all_authors, old.epoch) == (
+        new.all_books,
+        new.all_authors,
+        new.epoch,
+    )
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ((BookFilter(q="1"), None, 0, 20), (BookFilter(q="1"), None, 0, 21)),
+        ((BookFilter(before=1), None, 0, 20), (BookFilter(after=1), None, 0, 20)),
+        ((BookFilter(), None, 1, 20), (BookFilter(), None, 1.0, 20)),
+        ((AuthorFilter(name="a"),), (AuthorFilter(email="a"),)),
+        ((AuthorFilter(),), (BookFilter(),)),
+    ],
+)
+def test_canonical_queries_tell_apart_what_differs(
+    one: tuple[object, ...], other: tuple[object, ...]
+) -> None:
+    assert canonical(*one) != canonical(*other)
+    assert canonical(*one) == canonical(*one)

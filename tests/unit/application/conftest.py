@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from use_case_app import App, Recorder
-
-from library.adapters.memory import MemoryCatalogue, MemoryStore
-from library.application.events import EventBus
+from use_case_app import App
 
 
 @pytest.fixture
 def app() -> App:
-    store = MemoryStore()
-    bus = EventBus()
-    catalogue = MemoryCatalogue(store)
-    recorder = Recorder(catalogue)
-    bus.subscribe(recorder)
-    return App(store, bus, catalogue, recorder)
+    return App()

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import pytest
 from use_case_app import App
 
 from library.application.authors import AuthorInput
-from library.application.catalogue import (
-    AuthorListParams,
-    BookListParams,
-    BrowseAuthors,
-    BrowseBooks,
-    ShowAuthor,
-    ShowBookReviews,
-    ShowReview,
-)
+from library.application.catalogue import AuthorListParams, BookListParams
 from library.application.errors import InvalidQuery
+from library.application.read_models import BookPage
 from library.application.sample import load_sample_catalogue
 from library.domain.errors import NotFound, ValidationFailed
 from library.domain.events import AuthorChanged, BookChanged, ReviewChanged
@@ -25,7 +20,9 @@ async def _load_sample(app: App) -> None:
     await load_sample_catalogue(app.catalogue, app.add_author, app.add_book, app.add_review)
 
 
-async def _walk(browse: BrowseBooks, params: BookListParams) -> list[list[str]]:
+async def _walk(
+    browse: Callable[[BookListParams], Awaitable[BookPage]], params: BookListParams
+) -> list[list[str]]:
     """Every page from the first, following next_cursor, as lists of titles."""
     pages: list[list[str]] = []
     cursor = None
@@ -47,9 +44,9 @@ class TestSampleCatalogue:
         assert sum(isinstance(e, AuthorChanged) for e in events) == 6
         assert sum(isinstance(e, BookChanged) for e in events) == 13
         assert sum(isinstance(e, ReviewChanged) for e in events) == 6
-        authors = await BrowseAuthors(app.catalogue)(AuthorListParams(limit="100"))
+        authors = await app.browse_authors(AuthorListParams(limit="100"))
         assert len(authors) == 6
-        page = await BrowseBooks(app.catalogue)(BookListParams(limit="100"))
+        page = await app.browse_books(BookListParams(limit="100"))
         assert len(page.items) == 13
         assert page.next_cursor is None
         by_title = {book.title: book for book in page.items}
@@ -64,7 +61,7 @@ class TestSampleCatalogue:
 
     async def test_its_reviews_are_attached(self, app: App) -> None:
         await _load_sample(app)
-        page = await BrowseBooks(app.catalogue)(BookListParams(title="dune"))
+        page = await app.browse_books(BookListParams(title="dune"))
         (dune,) = page.items
         detail = await app.show_book(dune.id)
         assert [r.reviewer_name for r in detail.reviews] == ["Rita", "Sam"]
@@ -80,7 +77,7 @@ class TestBrowseBooks:
         self, app: App, sort: tuple[str, ...]
     ) -> None:
         await _load_sample(app)
-        browse = BrowseBooks(app.catalogue)
+        browse = app.browse_books
         everything = await browse(BookListParams(sort=sort, limit="100"))
         pages = await _walk(browse, BookListParams(sort=sort, limit="4"))
         assert [len(p) for p in pages] == [4, 4, 4, 1]
@@ -88,7 +85,7 @@ class TestBrowseBooks:
 
     async def test_books_without_a_year_come_last_both_ways(self, app: App) -> None:
         await _load_sample(app)
-        browse = BrowseBooks(app.catalogue)
+        browse = app.browse_books
         for sort in ("year", "year:desc"):
             page = await browse(BookListParams(sort=(sort,), limit="100"))
             assert page.items[-1].year is None
@@ -96,7 +93,7 @@ class TestBrowseBooks:
     async def test_an_exact_last_page_has_no_next_cursor(self, app: App) -> None:
         for title in ("A", "B", "C", "D"):
             await app.book(title)
-        browse = BrowseBooks(app.catalogue)
+        browse = app.browse_books
         first = await browse(BookListParams(limit="2"))
         assert first.next_cursor is not None
         second = await browse(BookListParams(limit="2", cursor=first.next_cursor))
@@ -106,7 +103,7 @@ class TestBrowseBooks:
     async def test_an_offset_page_gives_a_cursor_after_its_last_item(self, app: App) -> None:
         for title in ("A", "B", "C", "D", "E"):
             await app.book(title)
-        browse = BrowseBooks(app.catalogue)
+        browse = app.browse_books
         page = await browse(BookListParams(offset="1", limit="2"))
         assert [b.title for b in page.items] == ["B", "C"]
         after = await browse(BookListParams(limit="10", cursor=page.next_cursor))
@@ -115,7 +112,7 @@ class TestBrowseBooks:
     async def test_a_cursor_for_other_filters_is_refused(self, app: App) -> None:
         for title in ("A", "B", "C"):
             await app.book(title)
-        browse = BrowseBooks(app.catalogue)
+        browse = app.browse_books
         page = await browse(BookListParams(limit="1", sort=("title",)))
         with pytest.raises(InvalidQuery):
             await browse(BookListParams(limit="1", sort=("year",), cursor=page.next_cursor))
@@ -124,7 +121,7 @@ class TestBrowseBooks:
 
     async def test_search_pages_by_similarity(self, app: App) -> None:
         await _load_sample(app)
-        browse = BrowseBooks(app.catalogue)
+        browse = app.browse_books
         first = await browse(BookListParams(q="dune", limit="1"))
         assert [b.title for b in first.items] == ["Dune"]
         with pytest.raises(InvalidQuery):
@@ -138,24 +135,24 @@ class TestShow:
         with pytest.raises(NotFound):
             await app.show_book(1)
         with pytest.raises(NotFound):
-            await ShowBookReviews(app.catalogue)(1)
+            await app.show_book_reviews(1)
         with pytest.raises(NotFound):
-            await ShowReview(app.catalogue)(1)
+            await app.show_review(1)
         with pytest.raises(NotFound):
-            await ShowAuthor(app.catalogue)(1)
+            await app.show_author(1)
         with pytest.raises(NotFound):
             await app.show_author_books(1)
 
     async def test_an_author_and_an_empty_review_list(self, app: App) -> None:
         author = await app.add_author(AuthorInput(name="A"))
-        assert await ShowAuthor(app.catalogue)(author.id) == author
+        assert await app.show_author(author.id) == author
         book = await app.book("B")
-        assert list(await ShowBookReviews(app.catalogue)(book.id)) == []
+        assert list(await app.show_book_reviews(book.id)) == []
 
 
 async def test_the_sample_is_not_loaded_twice(app: App) -> None:
     await _load_sample(app)
-    first = await BrowseBooks(app.catalogue)(BookListParams(limit="100"))
+    first = await app.browse_books(BookListParams(limit="100"))
     await _load_sample(app)
-    again = await BrowseBooks(app.catalogue)(BookListParams(limit="100"))
+    again = await app.browse_books(BookListParams(limit="100"))
     assert [book.id for book in again.items] == [book.id for book in first.items]

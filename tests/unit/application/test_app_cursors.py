@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from library.application.cursors import decode_cursor, encode_cursor, fingerprint, position_of
 from library.application.errors import InvalidQuery
 from library.application.ports import BookFilter, BookPosition, SortOrder
-from library.application.read_models import BookHit, BookView
+from library.application.read_models import BookView, book_hit
 
 T: Literal["title"] = "title"
 Y: Literal["year"] = "year"
@@ -64,7 +64,7 @@ def test_round_trip(
     sort: tuple[SortOrder, ...], title: str, year: int | None, relevance: float
 ) -> None:
     query = _filter(sort, title="Dune", isbn="9780441172719", author_id=3, before=2000, after=1)
-    position = position_of(BookHit.of(_book(42, title, year), relevance), sort)
+    position = position_of(book_hit(_book(42, title, year), relevance), sort)
     cursor = encode_cursor(query, position)
     assert cursor.isascii()
     assert "=" not in cursor
@@ -84,7 +84,7 @@ def test_round_trip_of_any_position(
     title: str, year: int | None, relevance: float, book_id: int, sort: tuple[SortOrder, ...]
 ) -> None:
     query = _filter(sort)
-    position = position_of(BookHit.of(_book(book_id, title, year), relevance), sort)
+    position = position_of(book_hit(_book(book_id, title, year), relevance), sort)
     assert decode_cursor(encode_cursor(query, position), query) == position
 
 

@@ -1,4 +1,4 @@
-"""The use cases wired on the in-memory adapters, with a subscriber that records events.
+"""The use cases built by the container on in-memory storage, with an event recorder.
 
 A module of its own (not conftest) so that test modules can import `App` for annotations.
 """
@@ -6,10 +6,12 @@ A module of its own (not conftest) so that test modules can import `App` for ann
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+import orjson
 from attrs import define, field
+from cattrs.preconf.orjson import make_converter
 
-from library.adapters.memory import MemoryCatalogue, MemoryStore, MemoryUnitOfWork
 from library.application.authors import (
     AddAuthor,
     AuthorInput,
@@ -25,11 +27,19 @@ from library.application.books import (
     ReplaceBookAuthors,
     ReviseBook,
 )
-from library.application.catalogue import ShowAuthorBooks, ShowBook
-from library.application.events import EventBus
-from library.application.ports import UnitOfWork
-from library.application.read_models import AuthorView, BookDetail
+from library.application.list_params import AuthorListParams, BookListParams
+from library.application.ports import Catalogue
+from library.application.read_models import (
+    AuthorView,
+    BookDetail,
+    BookPage,
+    BookSummary,
+    ReviewView,
+)
+from library.application.rendered import Rendered
 from library.application.reviews import AddReview, RemoveReview, ReviseReview
+from library.config import Settings
+from library.container import create_container
 from library.domain.events import (
     AuthorChanged,
     AuthorRemoved,
@@ -48,7 +58,7 @@ class Recorder:
     an uncommitted change is invisible to the catalogue.
     """
 
-    catalogue: MemoryCatalogue
+    catalogue: Catalogue
     events: list[DomainEvent] = field(factory=list)
     seen: list[object] = field(factory=list)
 
@@ -78,71 +88,69 @@ class Recorder:
         return events
 
 
-@define
+def parsed(rendered: Rendered[Any], kind: Any) -> Any:
+    """A rendered read as the model it is the JSON of (for assertions on its fields)."""
+    return _converter.structure(orjson.loads(rendered.json), kind)
+
+
+_converter = make_converter()
+
+
 class App:
-    store: MemoryStore
-    bus: EventBus
-    catalogue: MemoryCatalogue
-    recorder: Recorder
+    """The use cases as production builds them: through the container, on in-memory storage.
 
-    def uow(self) -> UnitOfWork:
-        return MemoryUnitOfWork(self.store, self.bus)
+    Reads come back parsed into their read models, so tests can look at their fields.
+    """
 
-    @property
-    def add_book(self) -> AddBook:
-        return AddBook(self.uow, self.catalogue)
+    def __init__(self) -> None:
+        self.container = create_container(Settings().drop_in())
+        self.catalogue: Catalogue = self.container.storage.catalogue()
+        self.recorder = Recorder(self.catalogue)
+        self.container.bus().subscribe(self.recorder)
+        c = self.container
+        self.add_book: AddBook = c.add_book()
+        self.replace_book: ReplaceBook = c.replace_book()
+        self.revise_book: ReviseBook = c.revise_book()
+        self.replace_book_authors: ReplaceBookAuthors = c.replace_book_authors()
+        self.remove_book: RemoveBook = c.remove_book()
+        self.add_author: AddAuthor = c.add_author()
+        self.replace_author: ReplaceAuthor = c.replace_author()
+        self.revise_author: ReviseAuthor = c.revise_author()
+        self.remove_author: RemoveAuthor = c.remove_author()
+        self.add_review: AddReview = c.add_review()
+        self.revise_review: ReviseReview = c.revise_review()
+        self.remove_review: RemoveReview = c.remove_review()
 
-    @property
-    def replace_book(self) -> ReplaceBook:
-        return ReplaceBook(self.uow, self.catalogue)
+    async def show_book(self, book_id: int) -> BookDetail:
+        shown: BookDetail = parsed(await self.container.show_book()(book_id), BookDetail)
+        return shown
 
-    @property
-    def revise_book(self) -> ReviseBook:
-        return ReviseBook(self.uow, self.catalogue)
+    async def show_author_books(self, author_id: int) -> list[BookSummary]:
+        shown = await self.container.show_author_books()(author_id)
+        books: list[BookSummary] = parsed(shown, list[BookSummary])
+        return books
 
-    @property
-    def replace_book_authors(self) -> ReplaceBookAuthors:
-        return ReplaceBookAuthors(self.uow, self.catalogue)
+    async def show_author(self, author_id: int) -> AuthorView:
+        author: AuthorView = parsed(await self.container.show_author()(author_id), AuthorView)
+        return author
 
-    @property
-    def remove_book(self) -> RemoveBook:
-        return RemoveBook(self.uow)
+    async def show_book_reviews(self, book_id: int) -> list[ReviewView]:
+        shown = await self.container.show_book_reviews()(book_id)
+        reviews: list[ReviewView] = parsed(shown, list[ReviewView])
+        return reviews
 
-    @property
-    def add_author(self) -> AddAuthor:
-        return AddAuthor(self.uow)
+    async def show_review(self, review_id: int) -> ReviewView:
+        review: ReviewView = parsed(await self.container.show_review()(review_id), ReviewView)
+        return review
 
-    @property
-    def replace_author(self) -> ReplaceAuthor:
-        return ReplaceAuthor(self.uow)
+    async def browse_books(self, params: BookListParams) -> BookPage:
+        page: BookPage = parsed(await self.container.browse_books()(params), BookPage)
+        return page
 
-    @property
-    def revise_author(self) -> ReviseAuthor:
-        return ReviseAuthor(self.uow)
-
-    @property
-    def remove_author(self) -> RemoveAuthor:
-        return RemoveAuthor(self.uow)
-
-    @property
-    def add_review(self) -> AddReview:
-        return AddReview(self.uow)
-
-    @property
-    def revise_review(self) -> ReviseReview:
-        return ReviseReview(self.uow)
-
-    @property
-    def remove_review(self) -> RemoveReview:
-        return RemoveReview(self.uow)
-
-    @property
-    def show_book(self) -> ShowBook:
-        return ShowBook(self.catalogue)
-
-    @property
-    def show_author_books(self) -> ShowAuthorBooks:
-        return ShowAuthorBooks(self.catalogue)
+    async def browse_authors(self, params: AuthorListParams) -> list[AuthorView]:
+        shown = await self.container.browse_authors()(params)
+        authors: list[AuthorView] = parsed(shown, list[AuthorView])
+        return authors
 
     async def author(self, name: str, email: str | None = None) -> AuthorView:
         return await self.add_author(AuthorInput(name=name, email=email))

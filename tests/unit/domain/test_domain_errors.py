@@ -14,7 +14,7 @@ from library.domain.errors import (
     UnknownReferences,
     ValidationFailed,
 )
-from library.domain.ids import MAX_ID, check_id, is_valid_id, unique_ids
+from library.domain.ids import MAX_ID, is_valid_id, unique_ids
 from library.domain.reviews import Rating
 from library.domain.validation import Fields
 
@@ -94,13 +94,10 @@ class TestIds:
     @pytest.mark.parametrize("value", [1, 2, MAX_ID])
     def test_positive_bigints_are_ids(self, value: int) -> None:
         assert is_valid_id(value)
-        assert check_id(value) == value
 
     @pytest.mark.parametrize("value", [0, -1, MAX_ID + 1, True, 1.0, "1", None])
     def test_anything_else_is_not(self, value: object) -> None:
         assert not is_valid_id(value)
-        with pytest.raises(InvalidValue):
-            check_id(value)
 
     def test_unique_ids_sorts_and_dedupes(self) -> None:
         assert unique_ids([3, 1, 3, 2, 1]) == (1, 2, 3)
