@@ -1,7 +1,7 @@
 """What the tests of the Redis cache share: servers they start, a TCP proxy, app instances.
 
-Importable from every test directory (the root conftest puts `tests/` on the path). Nothing
-here runs at import time; servers are started by fixtures and stopped when the run ends.
+Every test package imports it as `tests.redis_support`. Nothing here runs at import time;
+servers are started by fixtures and stopped when the run ends.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from library.application.ports import Catalogue
 from library.config import Settings
 from library.container import Container, create_container
 from library.entrypoints.http import create_app
+from tests.postgres.pg_support import EMPTY_CATALOGUE
 
 REDIS_URL = os.environ.get("LIBRARY_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -113,30 +114,38 @@ class Instance:
         return f"Instance({self.name})"
 
 
+def _singleton(dependency: providers.Provider[Any]) -> providers.Singleton[Any]:
+    """The Singleton that an adapter set put behind one of the container's dependencies."""
+    provider = dependency.last_overriding
+    assert isinstance(provider, providers.Singleton), provider
+    return provider
+
+
 @contextlib.asynccontextmanager
 async def running_instance(
     settings: Settings,
     *,
     name: str = "app",
-    wrap_catalogue: Callable[[Catalogue], Catalogue] | None = None,
+    wrap_catalogue: Callable[[Catalogue], object] | None = None,
     feed_url: str | None = None,
     breaker_cooldown: float | None = None,
 ) -> AsyncIterator[Instance]:
     """Start an app on `settings` with its ASGI lifespan; stop it afterwards.
 
-    `wrap_catalogue` decorates the storage's read side under the cache (to pause reads);
+    `wrap_catalogue` decorates the storage's read side under the cache (to pause reads; what
+    it returns answers the catalogue's reads, and may do so by forwarding them dynamically);
     `feed_url` points the change feed somewhere else than the database (a proxy to cut).
     """
     container = create_container(settings)
     observer = CountingObserver()
     if settings.cached:
-        container.cache.entries.add_kwargs(observer=observer)
+        _singleton(container.cache.entries).add_kwargs(observer=observer)
         if breaker_cooldown is not None:
-            container.cache.entries.add_kwargs(
+            _singleton(container.cache.entries).add_kwargs(
                 breaker=providers.Singleton(CircuitBreaker, cooldown=breaker_cooldown)
             )
         if feed_url is not None:
-            container.storage.change_feed.add_kwargs(url=feed_url)
+            _singleton(container.storage.change_feed).add_kwargs(url=feed_url)
     if wrap_catalogue is not None:
         inner = container.storage.catalogue()
         container.storage.catalogue.override(providers.Object(wrap_catalogue(inner)))
@@ -165,7 +174,7 @@ async def truncate_catalogue(database_url: str) -> None:
     import psycopg
 
     async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
-        await conn.execute("TRUNCATE reviews, book_authors, books, authors RESTART IDENTITY")
+        await conn.execute(EMPTY_CATALOGUE)
 
 
 def with_address(url: str, host: str, port: int) -> str:

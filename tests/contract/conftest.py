@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from contract_backends import BACKENDS, Backend
-from redis_support import cluster_url, shared_cluster
+
+from tests.contract.contract_backends import BACKENDS, Backend
+from tests.redis_support import cluster_url, shared_cluster
 
 
 @pytest.fixture(params=sorted(BACKENDS))

@@ -12,7 +12,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any, TypeVar
+from typing import TypeVar, overload
 
 import orjson
 import pytest
@@ -53,6 +53,7 @@ from library.domain.authors import AuthorData, AuthorName, Email
 from library.domain.books import BookData, Description, Genre, Isbn, Title, Year
 from library.domain.events import AuthorChanged, BookChanged, DomainEvent, ReviewChanged
 from library.domain.reviews import Comment, Rating, ReviewData, ReviewerName
+from tests.postgres.pg_support import EMPTY_CATALOGUE
 
 M = TypeVar("M")
 
@@ -115,7 +116,7 @@ class Backend:
         after: BookPosition | None = None,
         offset: int = 0,
         limit: int = 100,
-    ) -> list[BookHit]:
+    ) -> list[BookHit[BookView]]:
         hits = await self.catalogue.books(
             query or BookFilter(), after=after, offset=offset, limit=limit
         )
@@ -171,9 +172,6 @@ async def memory_backend(
     yield Backend("memory", unit_of_work, MemoryCatalogue(store), bus)
 
 
-_EMPTY = "TRUNCATE reviews, book_authors, books, authors RESTART IDENTITY"
-
-
 @asynccontextmanager
 async def postgres_backend(
     request: pytest.FixtureRequest, bus: EventBus | None = None
@@ -184,7 +182,7 @@ async def postgres_backend(
     await pool.open(wait=True)
     try:
         async with pool.connection() as connection:
-            await connection.execute(_EMPTY)
+            await connection.execute(EMPTY_CATALOGUE)
         bus = bus or EventBus()
 
         def unit_of_work() -> UnitOfWork:
@@ -278,7 +276,15 @@ class Parsed:
 _converter = make_converter()
 
 
-def _model(value: Rendered[Any] | None, kind: Any) -> Any:
+@overload
+def _model(value: Rendered[M], kind: type[M]) -> M: ...
+
+
+@overload
+def _model(value: Rendered[M] | None, kind: type[M]) -> M | None: ...
+
+
+def _model(value: Rendered[M] | None, kind: type[M]) -> M | None:
     if value is None:
         return None
     model = _converter.structure(orjson.loads(value.json), kind)

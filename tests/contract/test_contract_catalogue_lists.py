@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from contract_backends import Backend
 
 from library.application.ports import BookFilter, BookPosition, SortOrder
+from tests.contract.contract_backends import Backend
 
 TITLE = SortOrder("title", descending=False)
 TITLE_DESC = SortOrder("title", descending=True)

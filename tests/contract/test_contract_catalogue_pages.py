@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from contract_backends import Backend
-
 from library.application.read_models import AuthorView, BookDetail, BookSummary, ReviewView
+from tests.contract.contract_backends import Backend
 
 
 async def test_a_book_detail_has_authors_and_reviews_by_id_and_their_summary(

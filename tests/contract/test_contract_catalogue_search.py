@@ -7,9 +7,9 @@ adapter's dictionary-free approximation: no stemming or stop word decides an out
 from __future__ import annotations
 
 import pytest
-from contract_backends import Backend
 
 from library.application.ports import AuthorFilter, BookFilter, BookPosition, SortOrder
+from tests.contract.contract_backends import Backend
 
 BY_RELEVANCE = (SortOrder("similarity", descending=True),)
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from contract_backends import Backend, author_data, book_data, review_data
 
 from library.domain.errors import DuplicateReview
 from library.domain.reviews import Comment, Rating
+from tests.contract.contract_backends import Backend, author_data, book_data, review_data
 
 
 async def test_an_added_author_reads_back_with_sorted_book_ids(backend: Backend) -> None:

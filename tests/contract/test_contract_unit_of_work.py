@@ -6,11 +6,11 @@ import asyncio
 from collections.abc import Sequence
 
 import pytest
-from contract_backends import Backend, author_data, book_data, review_data
 
 from library.application.ports import AuthorFilter
 from library.domain.errors import DuplicateReview
 from library.domain.events import BookChanged, DomainEvent
+from tests.contract.contract_backends import Backend, author_data, book_data, review_data
 
 
 async def test_changes_are_invisible_to_readers_until_commit(backend: Backend) -> None:

@@ -22,6 +22,7 @@ from library.application.ports import BookFilter, Catalogue, CatalogueImporter
 from library.domain.events import CatalogueImported, DomainEvent
 from library.entrypoints.cli.catalogue_generator import generate_catalogue
 from library.entrypoints.cli.main import main
+from tests.postgres.pg_support import EMPTY_CATALOGUE
 
 
 def test_the_generator_is_deterministic_and_writes_the_original_format(tmp_path: Path) -> None:
@@ -64,9 +65,7 @@ async def storage(
     await pool.open(wait=True)
     try:
         async with pool.connection() as connection:
-            await connection.execute(
-                "TRUNCATE reviews, book_authors, books, authors RESTART IDENTITY"
-            )
+            await connection.execute(EMPTY_CATALOGUE)
         yield PostgresImporter(pool), PostgresCatalogue(pool)
     finally:
         await pool.close()

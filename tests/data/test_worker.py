@@ -26,6 +26,7 @@ from library.application.jobs import ImportJob, ProcessJobs, WarmCache, WarmCach
 from library.application.ports import BookFilter
 from library.application.rendering import RenderingCatalogue
 from library.entrypoints.cli.catalogue_generator import generate_catalogue
+from tests.postgres.pg_support import EMPTY_CATALOGUE
 
 REDIS_URL = os.environ.get("LIBRARY_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -144,7 +145,7 @@ def test_a_worker_killed_mid_import_leaves_the_job_to_another_exactly_once(
         "LIBRARY_WORKER_CLAIM_AFTER": "1",
     }
     with psycopg.connect(postgres_url, autocommit=True) as connection:
-        connection.execute("TRUNCATE reviews, book_authors, books, authors RESTART IDENTITY")
+        connection.execute(EMPTY_CATALOGUE)
     document = orjson.dumps(generate_catalogue(books=30_000, authors=50, seed=11))
 
     async def enqueue() -> None:

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from live_server import ARTIFACTS, Server, serve, throwaway_database
+
+from tests.e2e.live_server import ARTIFACTS, Server, serve, throwaway_database
 
 
 @pytest.fixture(scope="session")

@@ -10,11 +10,13 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from live_server import DROP_IN, ROOT, Server, free_port, serve
+
+from tests.e2e.live_server import DROP_IN, ROOT, Server, free_port, serve
 
 KEY = re.compile(r"lib_[a-z2-7]{12}_[0-9A-Za-z]{36}")
 # What a deployment that sets nothing gets.
@@ -22,9 +24,9 @@ DEFAULTS = {"LIBRARY_AUTH": "", "LIBRARY_RATE_LIMIT_READ": "", "LIBRARY_RATE_LIM
 
 
 @pytest.fixture(scope="module")
-def default_server(tmp_path_factory: pytest.TempPathFactory) -> Server:
+def default_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     with serve(tmp_path_factory.mktemp("defaults"), DEFAULTS) as server:
-        yield server  # type: ignore[misc]
+        yield server
 
 
 def test_a_default_start_serves_reads_and_refuses_anonymous_writes(default_server: Server) -> None:

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import chromium_page, chromium_path
-from live_server import Server, serve
 
 from library.application.access.api_keys import hash_key, new_key
 from library.config.access import api_key_entry
+from tests.e2e.browser import chromium_page, chromium_path
+from tests.e2e.live_server import Server, serve
 
 
 @pytest.fixture(scope="module")

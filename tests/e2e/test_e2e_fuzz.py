@@ -18,7 +18,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from live_server import Server
+
+from tests.e2e.live_server import Server
 
 CHECKS = ",".join(
     (

@@ -11,7 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from live_server import Server, serve, throwaway_database
+
+from tests.e2e.live_server import Server, serve, throwaway_database
 
 
 def _get(url: str) -> int:

@@ -43,7 +43,11 @@ class Service:
         headers = dict(kwargs.pop("headers", {}))
         if key is not None:
             headers["X-API-Key"] = key
-        return await self.http.simulate_request(method, path, headers=headers, **kwargs)
+        # `**kwargs` could hold `_stream_result`, so falcon's overloads give Any here.
+        result: testing.Result = await self.http.simulate_request(
+            method, path, headers=headers, **kwargs
+        )
+        return result
 
 
 @contextlib.asynccontextmanager

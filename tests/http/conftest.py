@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from http_api import Api, make_api
+
+from tests.http.http_api import Api, make_api
 
 
 @pytest.fixture

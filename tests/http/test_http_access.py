@@ -11,9 +11,7 @@ from typing import Any
 
 import jwt
 import pytest
-from access_support import JWT_SECRET, Service, access, running, storage_url
 from dependency_injector import providers
-from http_api import PROBLEM
 
 from library.application.access import Rate
 from library.application.access.api_keys import new_key
@@ -22,6 +20,8 @@ from library.application.access.policy import AuthMode
 from library.application.errors import StorageUnavailable
 from library.config import JwtSettings
 from library.container import Container
+from tests.http.access_support import JWT_SECRET, Service, access, running, storage_url
+from tests.http.http_api import PROBLEM
 
 # Every write route, with a body it accepts once the ids exist, and the scope it needs.
 WRITES = [
@@ -225,7 +225,10 @@ async def test_authentication_then_rate_limit_then_authorisation_then_the_body(
 ) -> None:
     settings = access(write_rate=Rate(2, 60))
     async with running(settings, database_url) as service:
-        bad_json = {"body": b"{not json", "headers": {"Content-Type": "application/json"}}
+        bad_json: dict[str, Any] = {
+            "body": b"{not json",
+            "headers": {"Content-Type": "application/json"},
+        }
         # No credentials: 401 before the 400 the body would get.
         _assert_problem(
             await service.request("POST", "/authors", **bad_json), 401, "unauthenticated"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from http_api import Api, assert_problem
+from tests.http.http_api import Api, assert_problem
 
 
 def test_add_author_answers_201_with_location(api: Api) -> None:

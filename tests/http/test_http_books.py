@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from http_api import Api, assert_problem
+from tests.http.http_api import Api, assert_problem
 
 
 def test_add_book_answers_201_with_location_and_detail(api: Api) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from http_api import Api
+
+from tests.http.http_api import Api
 
 
 def test_the_page_loads_swagger_ui_from_this_service_only(api: Api) -> None:

@@ -10,12 +10,12 @@ import pytest
 from dependency_injector import providers
 from falcon import testing
 from falcon.util import async_to_sync
-from http_api import PROBLEM, Api, assert_problem
 
 from library.application.errors import StorageUnavailable
 from library.config import Settings
 from library.container import create_container
 from library.entrypoints.http import create_app
+from tests.http.http_api import PROBLEM, Api, assert_problem
 
 # --- routing ------------------------------------------------------------------------------
 
@@ -126,7 +126,7 @@ def test_json_media_types_and_none_at_all_are_accepted(api: Api, content_type: s
 
 
 def small_api(limit: int) -> Api:
-    from http_api import make_api
+    from tests.http.http_api import make_api
 
     return make_api(Settings(max_body_bytes=limit).drop_in())
 

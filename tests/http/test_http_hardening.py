@@ -6,12 +6,12 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-from access_support import Service, access, running
 from dependency_injector import providers
 
 from library.application.access.policy import AuthMode
 from library.container import Container
 from library.entrypoints.http.cors import ALLOWED_HEADERS
+from tests.http.access_support import Service, access, running
 
 
 @pytest.fixture

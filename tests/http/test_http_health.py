@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dependency_injector import providers
 from falcon import testing
-from http_api import Api, assert_problem
 
 from library.application.health import CheckReadiness
 from library.config import Settings
 from library.container import create_container
 from library.entrypoints.http import create_app
+from tests.http.http_api import Api, assert_problem
 
 
 def test_healthz_is_200_while_the_process_runs(api: Api) -> None:

@@ -8,13 +8,13 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from access_support import Service, access, running
 
 from library.application.access import Rate
 from library.application.access.policy import AuthMode
 from library.config import Settings
 from library.container import create_container
 from library.entrypoints.http import create_app
+from tests.http.access_support import Service, access, running
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ async def test_client_errors_are_kept_too(client: httpx.AsyncClient) -> None:
 @pytest.mark.parametrize("key", ["", "with space", "x" * 256, "caf\u00e9"])
 async def test_a_malformed_key_is_a_422(client: httpx.AsyncClient, key: str) -> None:
     response = await client.post(
-        "/authors", json={"name": "Ann"}, headers={"Idempotency-Key": key.encode("utf-8")}
+        "/authors", json={"name": "Ann"}, headers={b"Idempotency-Key": key.encode("utf-8")}
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "Idempotency-Key"

@@ -10,13 +10,13 @@ import re
 import pytest
 from dependency_injector import providers
 from falcon import testing
-from http_api import Api, assert_problem
 
 from library.application.monitoring import PoolUsage
 from library.config import Settings
 from library.container import create_container
 from library.entrypoints.http import create_app
 from library.entrypoints.logs import JsonFormatter, RequestIdFilter, TextFormatter
+from tests.http.http_api import Api, assert_problem
 
 
 def test_a_request_id_is_generated_and_echoed(api: Api) -> None:

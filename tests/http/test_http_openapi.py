@@ -8,7 +8,6 @@ import attrs
 import falcon.inspect
 import pytest
 from falcon import testing
-from http_api import Api, make_api
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import OpenAPIV31SpecValidator
 from referencing import Registry, Resource
@@ -22,6 +21,7 @@ from library.container import create_container
 from library.entrypoints.http import create_app
 from library.entrypoints.http.app import responder_methods
 from library.entrypoints.http.observability import route_label
+from tests.http.http_api import Api, make_api
 
 METHODS = {"get", "put", "post", "patch", "delete", "head", "options", "trace"}
 

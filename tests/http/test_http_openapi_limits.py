@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from http_api import Api, make_api
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from library.domain.books import Isbn
 from library.domain.errors import InvalidValue
+from tests.http.http_api import Api, make_api
 
 # Each creating route, the component of its body, and a valid body to vary one field of.
 BODIES = {

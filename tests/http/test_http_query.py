@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from http_api import Api, assert_problem
+
+from tests.http.http_api import Api, assert_problem
 
 
 def test_unknown_parameters_are_ignored(api: Api) -> None:

@@ -7,11 +7,11 @@ import re
 from collections.abc import AsyncIterator
 
 import pytest
-from access_support import Service, access, running
-from http_api import PROBLEM
 
 from library.application.access import Rate
 from library.application.access.policy import AuthMode
+from tests.http.access_support import Service, access, running
+from tests.http.http_api import PROBLEM
 
 
 @pytest.fixture

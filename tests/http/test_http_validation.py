@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from http_api import Api, assert_problem
+
+from tests.http.http_api import Api, assert_problem
 
 
 @pytest.mark.parametrize("rating", ["5", 5.0, True, None, [5], {"value": 5}])

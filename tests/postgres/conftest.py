@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 from falcon import testing
-from pg_support import empty_catalogue, serve
 
 from library.config import Settings
+from tests.postgres.pg_support import empty_catalogue, serve
 
 
 @pytest.fixture

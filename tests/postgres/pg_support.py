@@ -21,7 +21,8 @@ ADMIN_URL = os.environ.get(
     "LIBRARY_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
 
-EMPTY_CATALOGUE = "TRUNCATE reviews, book_authors, books, authors RESTART IDENTITY"
+# CASCADE: with what refers to them (the search index of migration 0008, once applied).
+EMPTY_CATALOGUE = "TRUNCATE reviews, book_authors, books, authors RESTART IDENTITY CASCADE"
 
 
 def with_database(url: str, name: str) -> str:

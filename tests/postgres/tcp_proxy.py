@@ -45,7 +45,7 @@ class CuttableProxy:
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         assert task is not None
-        self._tasks.add(task)  # type: ignore[arg-type]
+        self._tasks.add(task)
         try:
             try:
                 upstream_reader, upstream_writer = await asyncio.open_connection(*self._upstream)
@@ -57,7 +57,7 @@ class CuttableProxy:
                 self._pipe(reader, upstream_writer), self._pipe(upstream_reader, writer)
             )
         finally:
-            self._tasks.discard(task)  # type: ignore[arg-type]
+            self._tasks.discard(task)
 
     async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:

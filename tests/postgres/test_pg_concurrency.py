@@ -15,13 +15,13 @@ from collections.abc import Awaitable, Iterable
 import psycopg
 from dependency_injector import providers
 from falcon import testing
-from pg_support import created, empty_catalogue
 
 from library.adapters.postgres import PostgresUnitOfWork
 from library.adapters.postgres.errors import translated
 from library.config import Settings
 from library.container import create_container
 from library.entrypoints.http import create_app
+from tests.postgres.pg_support import created, empty_catalogue
 
 PAIR = tuple[int, int]  # (book id, author id)
 

@@ -19,13 +19,13 @@ from typing import Any
 import psycopg
 import pytest
 from attrs import frozen
-from big_catalogue import build
-from pg_support import throwaway_database
 from psycopg import sql
 
 from library.adapters.postgres import migrations
 from library.adapters.postgres.book_list import Statement, book_list
 from library.application.ports import BookFilter, BookPosition, SortOrder
+from tests.postgres.big_catalogue import build
+from tests.postgres.pg_support import throwaway_database
 
 pytestmark = pytest.mark.slow
 

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
-from pg_support import throwaway_database
 
 from library.adapters.postgres import migrations
 from library.application.errors import StorageUnavailable
 from library.entrypoints.cli.main import main
+from tests.postgres.pg_support import throwaway_database
 
 # Every migration of the repository, in order (the first one creates the catalogue).
 ALL = sorted(
@@ -66,7 +66,7 @@ ORDER BY 1, 2, 3
 
 def schema(url: str) -> list[tuple[str, str, str]]:
     with psycopg.connect(url) as connection:
-        return [tuple(row) for row in connection.execute(_SCHEMA).fetchall()]  # type: ignore[misc]
+        return [tuple(row) for row in connection.execute(_SCHEMA).fetchall()]
 
 
 def names(rows: list[tuple[str, str, str]], kind: str) -> set[str]:

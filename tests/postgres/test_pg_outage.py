@@ -16,10 +16,10 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 from falcon import testing
-from pg_support import created, empty_catalogue, serve, with_address
-from tcp_proxy import CuttableProxy
 
 from library.config import Settings
+from tests.postgres.pg_support import created, empty_catalogue, serve, with_address
+from tests.postgres.tcp_proxy import CuttableProxy
 
 PROBLEM = "application/problem+json"
 ANSWER_WITHIN = 5.0  # seconds: a request while PostgreSQL is away must not hang longer

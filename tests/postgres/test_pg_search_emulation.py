@@ -19,7 +19,6 @@ from collections.abc import Iterator, Sequence
 
 import psycopg
 import pytest
-from english_words import FAMILIES, STOP_WORDS
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -29,6 +28,7 @@ from library.adapters.memory.postgres_search import (
     ts_rank,
     websearch_to_tsquery,
 )
+from tests.english_words import FAMILIES, STOP_WORDS
 
 Fields = tuple[str, str | None, str | None]  # title, genre, description
 

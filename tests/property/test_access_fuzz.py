@@ -44,7 +44,7 @@ ROUTES = [
 ]
 # Header values as a client can send them: visible ASCII, spaces and Latin-1 letters.
 VALUE = st.text(
-    st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_categories=("Cc",)), max_size=80
+    st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_categories=["Cc"]), max_size=80
 )
 
 

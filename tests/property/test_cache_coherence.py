@@ -31,7 +31,10 @@ import redis.asyncio
 from attrs import define, field, frozen
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from redis_support import (
+
+import library.adapters.redis_cache.store as store_module
+from library.application.ports import Catalogue
+from tests.redis_support import (
     REDIS_URL,
     Instance,
     cached_settings,
@@ -42,9 +45,6 @@ from redis_support import (
     truncate_catalogue,
     unique_namespace,
 )
-
-import library.adapters.redis_cache.store as store_module
-from library.application.ports import Catalogue
 
 CACHED_INSTANCES = 2
 WORDS = ["dune", "emma", "ulysses", "dracula"]
@@ -303,7 +303,7 @@ class World:
             model.author_ids.append(await self._created(oracle, "/authors", {"name": name}))
         a = model.author_ids
         for word, authors in zip(WORDS, [[a[0]], [a[0], a[1]], [a[2]], []], strict=True):
-            body = {"title": word.title(), "author_ids": authors}
+            body: dict[str, object] = {"title": word.title(), "author_ids": authors}
             model.book_ids.append(await self._created(oracle, "/books", body))
         for book_id, reviewer in [(model.book_ids[0], "Rita"), (model.book_ids[1], "Sam")]:
             body = {"reviewer_name": reviewer, "rating": 4}

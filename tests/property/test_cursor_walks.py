@@ -28,8 +28,9 @@ from library.application.books import (
     ReplaceBookAuthors,
     ReviseBook,
 )
-from library.application.catalogue import BookListParams, BrowseBooks
+from library.application.catalogue import BrowseBooks
 from library.application.events import EventBus
+from library.application.list_params import BookListParams
 from library.application.ports import BookFilter, UnitOfWork
 from library.application.rendering import RenderingCatalogue
 

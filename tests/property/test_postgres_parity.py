@@ -23,7 +23,6 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 from attrs import frozen
-from english_words import FAMILIES, STOP_WORDS
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -34,8 +33,9 @@ from library.application.events import EventBus
 from library.application.ports import BookFilter, Catalogue, SortOrder, UnitOfWorkFactory
 from library.domain.authors import AuthorData, AuthorName, Email
 from library.domain.books import BookData, Description, Genre, Isbn, Title, Year
+from tests.english_words import FAMILIES, STOP_WORDS
+from tests.postgres.pg_support import EMPTY_CATALOGUE
 
-EMPTY = "TRUNCATE reviews, book_authors, books, authors RESTART IDENTITY"
 MAX_PAGES = 60  # a walk longer than this is going round in circles
 
 # --- catalogues --------------------------------------------------------------------------
@@ -270,7 +270,7 @@ async def walk(catalogue: Catalogue, plan: ListQuery) -> list[list[int]]:
 
 async def compare(postgres: Postgres, spec: CatalogueSpec, plans: list[ListQuery]) -> None:
     async with postgres.pool.connection() as connection:
-        await connection.execute(EMPTY)
+        await connection.execute(EMPTY_CATALOGUE)
     bus = EventBus()
     store = MemoryStore()
     memory_catalogue = MemoryCatalogue(store)

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 import redis.asyncio
-from redis_support import (
+
+from tests.redis_support import (
     REDIS_URL,
     cluster_url,
     delete_namespace,

@@ -7,11 +7,10 @@ import time
 from collections import Counter
 from typing import Any
 
-from redis_support import REDIS_URL, running_instance
-
 from library.application.access import Rate
 from library.application.access.policy import AuthMode
 from library.config import AccessSettings, Settings
+from tests.redis_support import REDIS_URL, running_instance
 
 
 def _settings(postgres_url: str, namespace: str, access: AccessSettings) -> Settings:

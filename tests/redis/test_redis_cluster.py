@@ -7,7 +7,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 import redis.asyncio
-from redis_support import (
+
+from library.adapters.redis_cache import CacheKeys, CircuitBreaker, GenerationalCache, create_client
+from library.application.ports import AuthorFilter, BookFilter
+from library.config import Settings
+from tests.redis_support import (
     cached_settings,
     delete_namespace,
     every_page,
@@ -17,10 +21,6 @@ from redis_support import (
     seed_catalogue,
     unique_namespace,
 )
-
-from library.adapters.redis_cache import CacheKeys, CircuitBreaker, GenerationalCache, create_client
-from library.application.ports import AuthorFilter, BookFilter
-from library.config import Settings
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from attrs import frozen
-from redis_support import REDIS_URL
 
 from library.adapters.memory import MemoryCatalogue, MemoryStore, MemoryUnitOfWork
 from library.adapters.redis_cache import (
@@ -31,6 +30,7 @@ from library.application.read_models import (
 )
 from library.domain.books import BookData, Title
 from library.domain.events import BookChanged
+from tests.redis_support import REDIS_URL
 
 
 @frozen

@@ -17,7 +17,9 @@ from typing import Any
 
 import pytest
 from attrs import define, field
-from redis_support import (
+
+from library.adapters.redis_cache import CacheKeys
+from tests.redis_support import (
     REDIS_URL,
     Instance,
     Seeded,
@@ -29,8 +31,6 @@ from redis_support import (
     running_instance,
     seed_catalogue,
 )
-
-from library.adapters.redis_cache import CacheKeys
 
 TIMEOUT = 0.05  # LIBRARY_REDIS_TIMEOUT
 BOUND = 1.0  # LIBRARY_CACHE_FAULT_STALENESS

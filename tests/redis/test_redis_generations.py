@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from redis_support import REDIS_URL, CountingObserver, TcpProxy, address_of
 
 from library.adapters.redis_cache import (
     CacheKeys,
@@ -17,6 +16,7 @@ from library.adapters.redis_cache import (
 )
 from library.adapters.redis_cache.store import Lookup
 from library.application.events import DeliveryStatus
+from tests.redis_support import REDIS_URL, CountingObserver, TcpProxy, address_of
 
 
 class FakeClock:
@@ -55,9 +55,11 @@ async def test_an_entry_is_cached_once_its_generations_exist(client: Any, namesp
     deps = [keys.book_generation(1), keys.all_authors]
     first = await cached_round(cache, keys.book(1), deps, b"v1")
     assert first.value is None
+    assert first.generations is not None
     assert None in first.generations  # never set: created by the store, which stores
     second = await cache.lookup("book", keys.book(1), deps)
     assert second.value == b"v1"
+    assert second.generations is not None
     assert None not in second.generations
     assert observer.snapshot() == {"hit": 1, "miss": 1, "error": 0, "bypass": 0}
 

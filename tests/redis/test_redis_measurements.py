@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 import statistics
 import time
@@ -18,15 +19,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from redis_support import (
-    REDIS_URL,
-    Instance,
-    cached_settings,
-    every_page,
-    get_page,
-    running_instance,
-    seed_catalogue,
-)
 
 from library.adapters.redis_cache import CacheKeys
 from library.adapters.redis_cache.codec import seal, seal_hits, unseal, unseal_hits
@@ -39,6 +31,15 @@ from library.application.read_models import (
 )
 from library.application.rendered import render
 from library.application.rendering import rendered_hit
+from tests.redis_support import (
+    REDIS_URL,
+    Instance,
+    cached_settings,
+    every_page,
+    get_page,
+    running_instance,
+    seed_catalogue,
+)
 
 REQUESTS = 500
 
@@ -214,8 +215,8 @@ def test_cost_of_encoding_and_decoding_a_book_detail(capsys: pytest.CaptureFixtu
             render(value) if name.startswith("Book") else [rendered_hit(h) for h in value]
         )
         n = 5000
-        encoding = min(timeit.repeat(lambda v=value, e=encoder: e(v), number=n, repeat=3))
-        decoding = min(timeit.repeat(lambda d=data, f=decoder: f(d), number=n, repeat=3))
+        encoding = min(timeit.repeat(functools.partial(encoder, value), number=n, repeat=3))
+        decoding = min(timeit.repeat(functools.partial(decoder, data), number=n, repeat=3))
         encode_us, decode_us = encoding / n * 1e6, decoding / n * 1e6
         lines.append(
             f"  {name}: {len(data)} bytes, encode {encode_us:.1f} us, decode {decode_us:.1f} us"

@@ -21,12 +21,12 @@ from typing import Any
 
 import pytest
 import redis.asyncio
-from redis_support import REDIS_URL, TcpProxy, address_of, unique_namespace
 
 from library.adapters.memory import LocalRateLimiter
 from library.adapters.redis_cache import create_client
 from library.adapters.redis_limits import RedisReadLimiter, RedisWriteLimiter
 from library.application.access.rates import Rate, RateDecision
+from tests.redis_support import REDIS_URL, TcpProxy, address_of, unique_namespace
 
 TIMEOUT = 0.05  # the clients' socket time-out, as LIBRARY_REDIS_TIMEOUT would set it
 COOLDOWN = 0.3

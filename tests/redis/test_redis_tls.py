@@ -6,7 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from redis_support import (
+
+from library.adapters.redis_cache import CacheKeys, CircuitBreaker, GenerationalCache, create_client
+from library.config import Settings
+from tests.redis_support import (
     RedisProcesses,
     every_page,
     generate_certificates,
@@ -17,9 +20,6 @@ from redis_support import (
     start_tls_server,
     unique_namespace,
 )
-
-from library.adapters.redis_cache import CacheKeys, CircuitBreaker, GenerationalCache, create_client
-from library.config import Settings
 
 
 @pytest.fixture(scope="module")

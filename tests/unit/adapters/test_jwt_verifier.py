@@ -30,10 +30,10 @@ from cryptography.hazmat.primitives.serialization import (
 from cryptography.x509.oid import NameOID
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jwks_server import JwksServer, jwk
 
 from library.adapters.jwt import JwtVerifier
 from library.application.access import Unauthenticated, VerifierUnavailable
+from tests.unit.adapters.jwks_server import JwksServer, jwk
 
 SECRET_A = "a" * 32
 SECRET_B = "correct horse battery staple, twice over"

@@ -25,7 +25,7 @@ from library.application.rendered import Rendered, render
 from library.application.rendering import rendered_hit
 
 ids = st.integers(1, 2**63 - 1)
-texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+texts = st.text(st.characters(blacklist_categories=["Cs"]), max_size=30)
 optional_texts = st.none() | texts
 years = st.none() | st.integers(1, 9999)
 floats = st.floats(allow_nan=False, allow_infinity=False)

@@ -41,7 +41,7 @@ def every_key(keys: CacheKeys) -> list[str]:
 
 
 namespaces = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="{}"), min_size=1
+    st.characters(blacklist_categories=["Cs"], blacklist_characters="{}"), min_size=1
 )
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from use_case_app import App
+
+from tests.unit.application.use_case_app import App
 
 
 @pytest.fixture

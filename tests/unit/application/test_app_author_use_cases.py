@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from use_case_app import App
 
 from library.application.authors import AuthorChanges, AuthorInput
 from library.application.ports import AuthorFilter
@@ -11,6 +10,7 @@ from library.application.read_models import AuthorView, BookSummary
 from library.domain.errors import FieldError, NotFound, UnknownReferences, ValidationFailed
 from library.domain.events import AuthorChanged, AuthorRemoved
 from library.domain.ids import MAX_ID
+from tests.unit.application.use_case_app import App
 
 
 def _fields(error: ValidationFailed) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from use_case_app import App
 
 from library.application.authors import AuthorChanges
 from library.application.books import BookChanges, BookInput
@@ -14,6 +13,7 @@ from library.application.reviews import ReviewInput
 from library.domain.errors import FieldError, NotFound, UnknownReferences, ValidationFailed
 from library.domain.events import BookChanged, BookRemoved
 from library.domain.ids import MAX_ID
+from tests.unit.application.use_case_app import App
 
 
 def _fields(error: ValidationFailed) -> list[str]:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import pytest
-from use_case_app import App
 
 from library.application.authors import AuthorInput
-from library.application.catalogue import AuthorListParams, BookListParams
 from library.application.errors import InvalidQuery
+from library.application.list_params import AuthorListParams, BookListParams
 from library.application.read_models import BookPage
 from library.application.sample import load_sample_catalogue
 from library.domain.errors import NotFound, ValidationFailed
 from library.domain.events import AuthorChanged, BookChanged, ReviewChanged
+from tests.unit.application.use_case_app import App
 
 
 async def _load_sample(app: App) -> None:

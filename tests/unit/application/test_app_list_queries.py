@@ -6,14 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from library.application.catalogue import (
-    AuthorListParams,
-    BookListParams,
-    author_filter,
-    book_list_query,
-)
+from library.application.catalogue import author_filter, book_list_query
 from library.application.cursors import encode_cursor
 from library.application.errors import InvalidQuery
+from library.application.list_params import AuthorListParams, BookListParams
 from library.application.ports import AuthorFilter, BookFilter, BookPosition, SortOrder
 from library.domain.errors import ValidationFailed
 from library.domain.ids import MAX_ID

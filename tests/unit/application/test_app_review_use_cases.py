@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from use_case_app import App
 
 from library.application.read_models import ReviewView
 from library.application.reviews import ReviewChanges, ReviewInput
 from library.domain.errors import DuplicateReview, NotFound, ValidationFailed
 from library.domain.events import ReviewChanged
+from tests.unit.application.use_case_app import App
 
 
 def _fields(error: ValidationFailed) -> list[str]:

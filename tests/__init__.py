@@ -1,0 +1,1 @@
+"""The test suite: unit, contract, property, http, data, postgres, redis, e2e and deploy tests."""

@@ -1,0 +1,1 @@
+"""End-to-end tests: the real `library serve` process driven over HTTP."""

@@ -1,0 +1,1 @@
+"""HTTP tests: every route and status through `falcon.testing`."""

@@ -1,0 +1,1 @@
+"""Tests that need a real Redis: the cache, the change feed, limits, faults."""

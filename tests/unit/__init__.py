@@ -1,0 +1,1 @@
+"""Unit tests: domain and use cases on the in-memory adapters; no I/O."""

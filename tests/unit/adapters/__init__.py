@@ -1,0 +1,1 @@
+"""Unit tests of adapter parts that need no server."""

@@ -1,0 +1,1 @@
+"""Unit tests of the in-memory emulation of PostgreSQL's text search."""

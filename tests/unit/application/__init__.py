@@ -1,0 +1,1 @@
+"""Unit tests of the use cases on the in-memory adapters."""

@@ -1,0 +1,1 @@
+"""Unit tests of the domain's entities and value objects."""
