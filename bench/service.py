@@ -40,8 +40,14 @@ DROP_IN = {
 }
 
 
-def clean_env(extra: Mapping[str, str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not _INHERITED_SETTINGS.match(k)}
+def clean_env(extra: Mapping[str, str], *, drop: Sequence[str] = ()) -> dict[str, str]:
+    """The bench's environment for a service: its own settings, drop-in mode, then `extra`.
+
+    `drop`: further variables not to pass on (the baseline's Python must not see PYTHONPATH).
+    """
+    env = {
+        k: v for k, v in os.environ.items() if not _INHERITED_SETTINGS.match(k) and k not in drop
+    }
     env.update(DROP_IN)
     env["LIBRARY_METRICS_TOKEN"] = METRICS_TOKEN
     env.update(extra)
@@ -66,6 +72,7 @@ class Process:
         log_path: Path,
         ready_url: str,
         ready_timeout: float = 30.0,
+        cwd: Path = REPO,
     ) -> None:
         self.name = name
         self.log_path = log_path
@@ -73,7 +80,7 @@ class Process:
         self.popen = subprocess.Popen(
             list(command),
             env=dict(env),
-            cwd=REPO,
+            cwd=cwd,
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C reaches the bench only; it stops this itself
@@ -147,27 +154,36 @@ class Process:
 def start_library(
     *,
     port: int,
-    workers: int,
+    workers: int | None,
     cores: str | None,
     env: Mapping[str, str],
     log_path: Path,
+    executable: Path | None = None,
+    cwd: Path = REPO,
+    drop: Sequence[str] = (),
+    name: str = "library serve",
 ) -> Process:
+    """`library serve` (this tree's, or `executable`, another revision's) on 127.0.0.1:`port`.
+
+    `workers` None: no --workers option (a revision without it serves with one).
+    """
     command = [
-        str(VENV_BIN / "library"),
+        str(executable or VENV_BIN / "library"),
         "serve",
         "--host",
         "127.0.0.1",
         "--port",
         str(port),
-        "--workers",
-        str(workers),
     ]
+    if workers is not None:
+        command += ["--workers", str(workers)]
     return Process(
-        f"library serve --workers {workers}",
+        f"{name} --workers {workers or 1}",
         pinned(command, cores),
-        env=clean_env(env),
+        env=clean_env(env, drop=drop),
         log_path=log_path,
         ready_url=f"http://127.0.0.1:{port}/readyz",
+        cwd=cwd,
     )
 
 
@@ -294,11 +310,31 @@ def non_2xx_between(before: Snapshot, after: Snapshot) -> dict[tuple[str, int], 
     return grown
 
 
-def create_key(database_url: str, name: str, scope: str) -> str:
-    """A new API key in the bench database, from `library keys create` (its last line)."""
+def create_key(
+    database_url: str,
+    name: str,
+    scope: str,
+    *,
+    executable: Path | None = None,
+    cwd: Path | None = None,
+    drop: Sequence[str] = (),
+) -> str:
+    """A new API key in the bench database, from `library keys create` (its last line).
+
+    `executable`: another revision's `library` (run in `cwd`, without the `drop` variables).
+    """
     answer = subprocess.run(
-        [str(VENV_BIN / "library"), "keys", "create", "--name", name, "--scope", scope],
-        env=clean_env({"LIBRARY_DATABASE_URL": database_url}),
+        [
+            str(executable or VENV_BIN / "library"),
+            "keys",
+            "create",
+            "--name",
+            name,
+            "--scope",
+            scope,
+        ],
+        env=clean_env({"LIBRARY_DATABASE_URL": database_url}, drop=drop),
+        cwd=cwd,
         check=True,
         capture_output=True,
         text=True,

@@ -2,7 +2,8 @@
 
 Run it with `bench/run` (see the README's Benchmarks section). Prints one table; exits 1 when
 any request got an answer outside 2xx, a socket error or time-out, or a scenario ran out of
-unique search queries (and, with --strict, 3 when a target was missed).
+unique search queries (and, with --strict, 3 when a target was missed). With --baseline REV,
+each scenario is measured against that revision's service right before the current one.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import itertools
 import json
 import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -20,9 +22,12 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote_plus, urlsplit
 
+import httpx
 import redis
 from attrs import asdict, define, evolve, field
 
+from bench.baseline import FOREIGN, Baseline, resolve
+from bench.baseline import prepare as prepare_baseline
 from bench.catalogue import Catalogue, ensure_catalogue, log_stderr, surnames, title_words
 from bench.service import (
     SERVICE_CORE,
@@ -42,11 +47,14 @@ from bench.wrk import WrkFailed, WrkResult, run_wrk
 LIBRARY_PORT = 8100
 BARE_PORT = 8101
 LIMITED_PORT = 8102
+BASELINE_PORT = 8103  # --baseline: that revision's service, and its -limited twin
+BASELINE_LIMITED_PORT = 8104
 CONNECTIONS = 32
 HOT_IDS = 5000
 MAX_QUERIES = 200_000
 RSS_TARGET_MB = 150.0
 NAMESPACE = "bench"
+BASELINE_NAMESPACE = "bench-baseline"  # the baseline's cache entries never meet the current's
 MAX_FILL_ROUNDS = 20
 
 SCENARIOS = (
@@ -71,6 +79,21 @@ LIMITED = {
     "post-book-limited": ("post-book", 85.0),
 }
 UNREACHABLE_BUDGET = "1000000000/minute"
+# The order the one-worker scenarios run in: each -limited one right after its drop-in twin.
+PINNED = (
+    "cached-detail",
+    "cached-detail-limited",
+    "cached-detail-1c",
+    "cold-detail",
+    "first-page",
+    "cold-search",
+    "cold-search-1c",
+    "authors-search",
+    "post-book",
+    "post-book-limited",
+    "post-review",
+    "mixed",
+)
 
 
 @define
@@ -91,6 +114,17 @@ class Row:
     cache_hits_pct: float | None = None  # cached reads answered from Redis, measured run
     cache: dict[str, int] = field(factory=dict)  # cached reads of the measured run by result
     notes: list[str] = field(factory=list)
+    # --baseline: `revision` is set on the rows measured against the baseline revision;
+    # `revision_rps` on the current rows is the req/s of their baseline row.
+    revision: str | None = None
+    revision_rps: float = 0.0
+
+    @property
+    def of_revision(self) -> float | None:
+        """The current row's req/s in % of its baseline row's."""
+        if self.result is None or not self.revision_rps:
+            return None
+        return 100.0 * self.result.rps / self.revision_rps
 
     @property
     def fraction(self) -> float | None:
@@ -140,10 +174,30 @@ class Row:
     def verdict(self) -> str:
         if self.errors:
             return "FAIL (errors)"
+        if self.revision is not None:  # measured for comparison: targets are the current's
+            return "baseline" if self.result is not None else "skipped"
         met = self.met
         if met is None:
             return "report"
         return "pass" if met else "FAIL"
+
+
+@define
+class Target:
+    """A service the scenarios run against: the current tree's, or the baseline revision's."""
+
+    port: int
+    service: Process
+    limited_port: int = LIMITED_PORT
+    limited: Process | None = None  # the -limited twin (access control and limits on)
+    api_key: str | None = None  # sent by the scenarios with access control on
+    revision: str | None = None  # None: the current tree
+    metrics: bool = True  # its /metrics answers (an old baseline's may not)
+    limited_skipped: str | None = None  # why the baseline runs no -limited scenario
+
+    @property
+    def suffix(self) -> str:
+        return "" if self.revision is None else f" ({self.revision})"
 
 
 @define
@@ -174,6 +228,10 @@ class Bench:
         self.catalogue: Catalogue | None = None
         self.load_before: float | None = None
         self.api_key: str | None = None  # sent by the scenarios with access control on
+        self.baseline: Baseline | None = None  # --baseline: the revision measured first
+        self.baseline_rss_max_bytes: int | None = None
+        self.baseline_rss_samples = 0
+        self.baseline_notes: list[str] = []
 
     # -- environment ------------------------------------------------------------------
 
@@ -234,16 +292,19 @@ class Bench:
         cold: bool = False,
         fill: int = 0,
         service: Process | None = None,
+        metrics: bool = True,
     ) -> Row:
         """Warm up, then measure; `cold` empties the cache before the measured run.
 
         `fill`: warm up until the (permuted) warm-up requests have read that many ids, so a
-        cached scenario finds every hot id in the cache.
+        cached scenario finds every hot id in the cache. `metrics`: the service's /metrics
+        can be read (else only wrk counts failed requests).
         """
         base = f"http://127.0.0.1:{port}"
         url = base + path
         log(f"{row.scenario} ({row.connections} conn): warm-up {self.args.warmup:g} s")
-        before: Snapshot | None = snapshot(base) if service else None
+        metered = service is not None and metrics
+        before: Snapshot | None = snapshot(base) if metered else None
         try:
             if cold:
                 self.flush_cache()
@@ -270,7 +331,7 @@ class Bench:
                 rounds += 1
             if cold:
                 self.flush_cache()
-            start = snapshot(base) if service else None
+            start = snapshot(base) if metered else None
             log(f"{row.scenario} ({row.connections} conn): measuring {self.args.duration:g} s")
             result = run_wrk(
                 url,
@@ -287,8 +348,9 @@ class Bench:
         row.result = result
         row.socket_errors = warm.socket_errors + result.socket_errors
         wrk_non_2xx = warm.non2xx + result.non2xx
-        if service is not None and before is not None:
+        if service is not None:
             service.check_alive()
+        if service is not None and before is not None:
             after = snapshot(base)
             if start is not None:  # the measured run only
                 row.cache = cache_results(start, after)
@@ -316,17 +378,33 @@ class Bench:
     def selected(self, name: str) -> bool:
         return not self.args.only or name in self.args.only
 
-    def service_env(self) -> dict[str, str]:
+    def service_env(self, namespace: str = NAMESPACE) -> dict[str, str]:
         return {
             "LIBRARY_DATABASE_URL": self.args.database_url,
             "LIBRARY_REDIS_URL": self.redis_url,
-            "LIBRARY_CACHE_NAMESPACE": NAMESPACE,
+            "LIBRARY_CACHE_NAMESPACE": namespace,
+        }
+
+    def limited_env(self, namespace: str = NAMESPACE) -> dict[str, str]:
+        """Access control in its default mode, both rate limits on with unreachable budgets."""
+        return {
+            **self.service_env(namespace),
+            "LIBRARY_AUTH": "writes",
+            "LIBRARY_RATE_LIMIT_READ": UNREACHABLE_BUDGET,
+            "LIBRARY_RATE_LIMIT_WRITE": UNREACHABLE_BUDGET,
         }
 
     # -- the run ----------------------------------------------------------------------
 
     def run(self) -> None:
         self.load_before = os.getloadavg()[0]
+        if self.args.baseline is not None:
+            self.baseline = prepare_baseline(self.args.baseline, log=log)
+            if not self.baseline.cache_namespace:
+                self.baseline_notes.append(
+                    "its code reads no LIBRARY_CACHE_NAMESPACE: it caches under its default"
+                    " namespace (not the bench's)"
+                )
         self.prepare()
         self.flush_cache()
         with start_bare(port=BARE_PORT, log_path=self.workdir / "bare.log") as bare:
@@ -347,8 +425,11 @@ class Bench:
             for row in self.rows:
                 if row.connections in self.bare:
                     row.bare_rps = self.bare[row.connections].rps
-                if row.baseline is not None:
-                    row.baseline_rps = rps.get(row.baseline, 0.0)
+                suffix = "" if row.revision is None else f" ({row.revision})"
+                if row.baseline is not None:  # the -limited row's drop-in twin, same service
+                    row.baseline_rps = rps.get(row.baseline + suffix, 0.0)
+                if self.baseline is not None and row.revision is None:
+                    row.revision_rps = rps.get(f"{row.scenario} ({self.baseline.revision})", 0.0)
 
     def run_pinned_worker(self) -> None:
         """Every scenario but workers-2, against one worker on core 0, sampling its memory.
@@ -356,7 +437,9 @@ class Bench:
         The `-limited` scenarios run right after their drop-in twins, against a second worker
         on the same core (idle while the other is measured) with access control in its
         default mode and both limits on: the pair is measured minutes apart at most, so the
-        machine's drift between them stays small.
+        machine's drift between them stays small. With --baseline, that revision's worker
+        (and its `-limited` twin) runs on the same core too, idle but while measured, each
+        scenario measured against it right before the current one.
         """
         with contextlib.ExitStack() as stack:
             service = stack.enter_context(
@@ -376,97 +459,239 @@ class Bench:
                         port=LIMITED_PORT,
                         workers=1,
                         cores=SERVICE_CORE,
-                        env={
-                            **self.service_env(),
-                            "LIBRARY_AUTH": "writes",
-                            "LIBRARY_RATE_LIMIT_READ": UNREACHABLE_BUDGET,
-                            "LIBRARY_RATE_LIMIT_WRITE": UNREACHABLE_BUDGET,
-                        },
+                        env=self.limited_env(),
                         log_path=self.workdir / "library-limited.log",
                     )
                 )
+            targets = [Target(LIBRARY_PORT, service, limited=limited, api_key=self.api_key)]
+            if self.baseline is not None:
+                baseline = self.start_baseline(
+                    stack,
+                    workers=1,
+                    cores=SERVICE_CORE,
+                    limited=limited is not None,
+                    log_name="1-worker",
+                )
+                targets.insert(0, baseline)
+                baseline_rss = stack.enter_context(RssSampler(baseline.service.pid))
             rss = stack.enter_context(RssSampler(service.pid))
             try:
-                self.run_one_worker(service, limited)
+                self.run_one_worker(targets)
             finally:
                 self.rss_max_bytes = rss.max_bytes or None
                 self.rss_samples = rss.samples
+                if self.baseline is not None:
+                    self.baseline_rss_max_bytes = baseline_rss.max_bytes or None
+                    self.baseline_rss_samples = baseline_rss.samples
+
+    def start_baseline(
+        self,
+        stack: contextlib.ExitStack,
+        *,
+        workers: int,
+        cores: str | None,
+        limited: bool,
+        log_name: str,
+    ) -> Target:
+        """The baseline revision's service (stopped with `stack`), and its -limited twin.
+
+        It gets the current service's environment but for its cache namespace, and only the
+        `library serve` options its revision has; the twin needs `library keys create` there.
+        """
+        baseline = self.baseline
+        assert baseline is not None
+        revision = baseline.revision
+        service = stack.enter_context(
+            start_library(
+                port=BASELINE_PORT,
+                workers=workers if "--workers" in baseline.serve_options else None,
+                cores=cores,
+                env=self.service_env(BASELINE_NAMESPACE),
+                log_path=self.workdir / f"library-{log_name}-baseline.log",
+                executable=baseline.library,
+                cwd=baseline.directory,
+                drop=FOREIGN,
+                name=f"library serve of {revision}",
+            )
+        )
+        target = Target(
+            BASELINE_PORT,
+            service,
+            limited_port=BASELINE_LIMITED_PORT,
+            revision=revision,
+            metrics=self.metrics_answer(BASELINE_PORT),
+        )
+        if not limited:
+            return target
+        if not baseline.keys:
+            target.limited_skipped = (
+                f"{revision} has no `library keys create` to make the API key these scenarios"
+                " send, so they run for the current tree only"
+            )
+            return target
+        try:
+            target.api_key = create_key(
+                self.args.database_url,
+                "bench writer (baseline)",
+                "catalogue:write",
+                executable=baseline.library,
+                cwd=baseline.directory,
+                drop=FOREIGN,
+            )
+        except subprocess.CalledProcessError as error:
+            reason = (error.stderr or "").strip().splitlines()[-1:] or [f"exit {error.returncode}"]
+            target.limited_skipped = f"`library keys create` of {revision} failed: {reason[0]}"
+            return target
+        target.limited = stack.enter_context(
+            start_library(
+                port=BASELINE_LIMITED_PORT,
+                workers=workers if "--workers" in baseline.serve_options else None,
+                cores=cores,
+                env=self.limited_env(BASELINE_NAMESPACE),
+                log_path=self.workdir / "library-limited-baseline.log",
+                executable=baseline.library,
+                cwd=baseline.directory,
+                drop=FOREIGN,
+                name=f"library serve of {revision}",
+            )
+        )
+        return target
+
+    def metrics_answer(self, port: int) -> bool:
+        """Whether a baseline's /metrics can be read (with the bench's token: harmless)."""
+        try:
+            snapshot(f"http://127.0.0.1:{port}")
+        except httpx.HTTPError as error:
+            self.baseline_notes.append(
+                f"its /metrics did not answer ({error}): only wrk counts its failed requests,"
+                " and its cache hits are not known"
+            )
+            return False
+        return True
 
     def run_two_workers(self) -> None:
         self.flush_cache()
-        with start_library(
-            port=LIBRARY_PORT,
-            workers=2,
-            cores=None,
-            env=self.service_env(),
-            log_path=self.workdir / "library-2-workers.log",
-        ) as service:
-            self.cached_detail(
-                service, "workers-2", "cached GET /books/{id}, serve --workers 2", CONNECTIONS
+        with contextlib.ExitStack() as stack:
+            targets: list[Target] = []
+            if self.baseline is not None:
+                if "--workers" in self.baseline.serve_options:
+                    targets.append(
+                        self.start_baseline(
+                            stack, workers=2, cores=None, limited=False, log_name="2-workers"
+                        )
+                    )
+                else:
+                    self.skipped(
+                        "workers-2",
+                        self.baseline.revision,
+                        f"{self.baseline.revision}'s `library serve` has no --workers",
+                    )
+            service = stack.enter_context(
+                start_library(
+                    port=LIBRARY_PORT,
+                    workers=2,
+                    cores=None,
+                    env=self.service_env(),
+                    log_path=self.workdir / "library-2-workers.log",
+                )
             )
+            targets.append(Target(LIBRARY_PORT, service, api_key=self.api_key))
+            for target in targets:
+                self.cached_detail(
+                    target, "workers-2", "cached GET /books/{id}, serve --workers 2", CONNECTIONS
+                )
+
+    def skipped(self, name: str, revision: str, reason: str) -> None:
+        """A baseline row that could not be measured, with why."""
+        self.rows.append(
+            Row(f"{name} ({revision})", reason, CONNECTIONS, revision=revision, notes=[reason])
+        )
 
     def cached_detail(
         self,
-        service: Process,
+        target: Target,
         name: str,
         description: str,
         connections: int,
-        port: int = LIBRARY_PORT,
+        limited: bool = False,
         **targets: float | str,
     ) -> None:
         assert self.catalogue is not None
         hot = (self.catalogue.min_book_id, HOT_IDS)
         self.streams.detail = 0  # the permutation of the hot ids from its start
+        self.api_key = target.api_key
         self.measure(
-            Row(name, description, connections, **targets),  # type: ignore[arg-type]
-            port=port,
+            Row(
+                name + target.suffix,
+                description,
+                connections,
+                revision=target.revision,
+                **targets,  # type: ignore[arg-type]
+            ),
+            port=target.limited_port if limited else target.port,
             script="detail",
             ids=hot,
             warmup_order="permuted",
             fill=HOT_IDS,
-            service=service,
+            service=target.limited if limited else target.service,
+            metrics=target.metrics,
         )
 
-    def run_one_worker(self, service: Process, limited: Process | None) -> None:
+    def run_one_worker(self, targets: list[Target]) -> None:
+        """The scenarios in their order; each against every target (the baseline first)."""
         assert self.catalogue is not None
         catalogue = self.catalogue
         span = (catalogue.min_book_id, catalogue.max_book_id - catalogue.min_book_id + 1)
-        port = LIBRARY_PORT
-        if self.selected("cached-detail"):
+        for name in PINNED:
+            if not self.selected(name):
+                continue
+            for target in targets:
+                if name in LIMITED and target.limited is None:
+                    assert target.revision is not None  # the current tree's twin always runs
+                    self.skipped(name, target.revision, target.limited_skipped or "no twin")
+                    continue
+                self.api_key = target.api_key
+                self.scenario(name, target, span)
+
+    def scenario(self, name: str, target: Target, span: tuple[int, int]) -> None:
+        """Measure one scenario (any but workers-2) against `target`."""
+
+        def row(description: str, connections: int, **targets: float | str) -> Row:
+            return Row(
+                name + target.suffix,
+                description,
+                connections,
+                revision=target.revision,
+                **targets,  # type: ignore[arg-type]
+            )
+
+        port, service, metrics = target.port, target.service, target.metrics
+        if name == "cached-detail":
             self.cached_detail(
-                service,
-                "cached-detail",
+                target,
+                name,
                 f"cached GET /books/{{id}}, {HOT_IDS} hot ids",
                 CONNECTIONS,
                 min_fraction=20,
             )
-        if limited is not None and self.selected("cached-detail-limited"):
-            baseline, share = LIMITED["cached-detail-limited"]
+        elif name == "cached-detail-limited":
+            twin, share = LIMITED[name]
             self.cached_detail(
-                limited,
-                "cached-detail-limited",
+                target,
+                name,
                 "cached-detail, access control and read limit on",
                 CONNECTIONS,
-                port=LIMITED_PORT,
-                baseline=baseline,
+                limited=True,
+                baseline=twin,
                 min_of_baseline=share,
             )
-        if self.selected("cached-detail-1c"):
+        elif name == "cached-detail-1c":
             self.cached_detail(
-                service,
-                "cached-detail-1c",
-                f"cached GET /books/{{id}}, {HOT_IDS} hot ids",
-                1,
-                max_p99_ms=2,
+                target, name, f"cached GET /books/{{id}}, {HOT_IDS} hot ids", 1, max_p99_ms=2
             )
-        if self.selected("cold-detail"):
+        elif name == "cold-detail":
             self.measure(
-                Row(
-                    "cold-detail",
-                    "GET /books/{id}, every id once, cache emptied",
-                    CONNECTIONS,
-                    min_fraction=8,
-                ),
+                row("GET /books/{id}, every id once, cache emptied", CONNECTIONS, min_fraction=8),
                 port=port,
                 script="detail",
                 ids=span,
@@ -474,77 +699,76 @@ class Bench:
                 order="permuted",
                 cold=True,
                 service=service,
+                metrics=metrics,
             )
-        if self.selected("first-page"):
+        elif name == "first-page":
             self.measure(
-                Row("first-page", "GET /books?limit=20", CONNECTIONS, min_fraction=18),
+                row("GET /books?limit=20", CONNECTIONS, min_fraction=18),
                 port=port,
                 script="fixed",
                 path="/books?limit=20",
                 service=service,
+                metrics=metrics,
             )
-        for name, connections, targets in (
-            ("cold-search", CONNECTIONS, {"min_fraction": 0.7}),
-            ("cold-search-1c", 1, {"max_p99_ms": 25.0}),
-        ):
-            if self.selected(name):
-                self.measure(
-                    Row(
-                        name,
-                        "GET /books?q=<2 title words>&limit=20, never repeated, cache emptied",
-                        connections,
-                        **targets,  # type: ignore[arg-type]
-                    ),
-                    port=port,
-                    script="search",
-                    cold=True,
-                    service=service,
-                )
-        if self.selected("authors-search"):
+        elif name in ("cold-search", "cold-search-1c"):
+            connections, targets = {
+                "cold-search": (CONNECTIONS, {"min_fraction": 0.7}),
+                "cold-search-1c": (1, {"max_p99_ms": 25.0}),
+            }[name]
             self.measure(
-                Row("authors-search", "GET /authors?q=<surname>", CONNECTIONS),
+                row(
+                    "GET /books?q=<2 title words>&limit=20, never repeated, cache emptied",
+                    connections,
+                    **targets,
+                ),
+                port=port,
+                script="search",
+                cold=True,
+                service=service,
+                metrics=metrics,
+            )
+        elif name == "authors-search":
+            self.measure(
+                row("GET /authors?q=<surname>", CONNECTIONS),
                 port=port,
                 script="authors",
                 service=service,
+                metrics=metrics,
             )
-        if self.selected("post-book"):
+        elif name == "post-book":
             self.measure(
-                Row("post-book", "POST /books with 1-2 author ids", CONNECTIONS, min_fraction=3),
+                row("POST /books with 1-2 author ids", CONNECTIONS, min_fraction=3),
                 port=port,
                 script="post_book",
                 service=service,
+                metrics=metrics,
             )
-        if limited is not None and self.selected("post-book-limited"):
-            baseline, share = LIMITED["post-book-limited"]
+        elif name == "post-book-limited":
+            twin, share = LIMITED[name]
             self.measure(
-                Row(
-                    "post-book-limited",
+                row(
                     "post-book with an API key, write limit on",
                     CONNECTIONS,
-                    baseline=baseline,
+                    baseline=twin,
                     min_of_baseline=share,
                 ),
-                port=LIMITED_PORT,
+                port=target.limited_port,
                 script="post_book",
-                service=limited,
+                service=target.limited,
+                metrics=metrics,
             )
-        if self.selected("post-review"):
+        elif name == "post-review":
             self.measure(
-                Row(
-                    "post-review",
-                    "POST /books/{id}/reviews, unique reviewers",
-                    CONNECTIONS,
-                    min_fraction=3,
-                ),
+                row("POST /books/{id}/reviews, unique reviewers", CONNECTIONS, min_fraction=3),
                 port=port,
                 script="post_review",
                 ids=span,
                 service=service,
+                metrics=metrics,
             )
-        if self.selected("mixed"):
+        elif name == "mixed":
             self.measure(
-                Row(
-                    "mixed",
+                row(
                     "70% cold detail, 20% cold search, 5% POST book, 5% POST review",
                     CONNECTIONS,
                     min_fraction=2.5,
@@ -556,11 +780,15 @@ class Bench:
                 order="permuted",
                 cold=True,
                 service=service,
+                metrics=metrics,
             )
+        else:
+            raise AssertionError(f"no such scenario {name}")
 
     # -- reporting --------------------------------------------------------------------
 
     def table(self) -> str:
+        compare = self.baseline is not None  # --baseline: a column of current / baseline
         header = (
             "scenario",
             "conns",
@@ -570,6 +798,7 @@ class Bench:
             "non-2xx",
             "cache hits",
             "% of bare",
+            *(["% of baseline"] if compare else []),
             "target",
             "result",
         )
@@ -577,6 +806,7 @@ class Bench:
         for row in self.rows:
             r = row.result
             fraction = row.fraction
+            share = row.of_revision
             lines.append(
                 (
                     row.scenario,
@@ -587,15 +817,17 @@ class Bench:
                     str(row.non_2xx + row.socket_errors) if r else "-",
                     "-" if row.cache_hits_pct is None else f"{row.cache_hits_pct:.0f}%",
                     "-" if row.scenario == "bare-asgi" or fraction is None else f"{fraction:.2f}",
+                    *([] if not compare else ["-" if share is None else f"{share:.1f}%"]),
                     row.target,
                     row.verdict,
                 )
             )
         widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+        left = (0, len(header) - 2, len(header) - 1)  # scenario, target, result
         out = []
         for index, line in enumerate(lines):
             cells = [
-                cell.ljust(widths[i]) if i in (0, 8, 9) else cell.rjust(widths[i])
+                cell.ljust(widths[i]) if i in left else cell.rjust(widths[i])
                 for i, cell in enumerate(line)
             ]
             out.append("  ".join(cells).rstrip())
@@ -609,6 +841,8 @@ class Bench:
                 f"memory: max VmRSS of the one worker during the load {mb:.1f} MB"
                 f" ({self.rss_samples} samples), target < {RSS_TARGET_MB:g} MB: {verdict}"
             )
+        if self.baseline is not None:
+            out.extend(self.baseline_lines())
         if self.load_before is not None and self.load_before > 0.5:
             out.append(
                 f"load average before the run: {self.load_before:.2f} (other work on this"
@@ -630,18 +864,42 @@ class Bench:
                 )
         return "\n".join(out).rstrip() + "\n"
 
+    def baseline_lines(self) -> list[str]:
+        """Under the table with --baseline: what the baseline was, where it is kept."""
+        baseline = self.baseline
+        assert baseline is not None
+        where = baseline.directory
+        lines = [
+            f"baseline {baseline.revision} = commit {baseline.commit[:12]}: the rows"
+            f" `<scenario> ({baseline.revision})`, each measured right before the current row;"
+            " % of baseline = current req/s / baseline req/s",
+            f"baseline {baseline.revision}: installed (non-editable) in {where}/venv, cache"
+            f" namespace {BASELINE_NAMESPACE}; kept for later runs (`rm -r {where}` removes it)",
+        ]
+        if self.baseline_rss_max_bytes is not None:
+            lines.append(
+                f"baseline {baseline.revision}: max VmRSS of its one worker during the load"
+                f" {self.baseline_rss_max_bytes / 2**20:.1f} MB ({self.baseline_rss_samples}"
+                " samples)"
+            )
+        lines.extend(f"baseline {baseline.revision}: {note}" for note in self.baseline_notes)
+        return lines
+
     def as_json(self) -> dict[str, object]:
-        return {
+        compare = self.baseline is not None
+        hidden = {"result"} if compare else {"result", "revision", "revision_rps"}
+        data: dict[str, object] = {
             "books": self.args.books,
             "duration_s": self.args.duration,
             "warmup_s": self.args.warmup,
             "load_average_before": self.load_before,
             "rows": [
                 {
-                    **{k: v for k, v in asdict(row).items() if k != "result"},
+                    **{k: v for k, v in asdict(row).items() if k not in hidden},
                     "result": asdict(row.result) if row.result else None,
                     "rps": row.result.rps if row.result else None,
                     "fraction_of_bare_pct": row.fraction,
+                    **({"of_baseline_pct": row.of_revision} if compare else {}),
                     "target": row.target,
                     "verdict": row.verdict,
                 }
@@ -650,6 +908,17 @@ class Bench:
             "rss_max_mb": None if self.rss_max_bytes is None else self.rss_max_bytes / 2**20,
             "rss_target_mb": RSS_TARGET_MB,
         }
+        if self.baseline is not None:
+            rss = self.baseline_rss_max_bytes
+            data["baseline"] = {
+                "revision": self.baseline.revision,
+                "commit": self.baseline.commit,
+                "directory": str(self.baseline.directory),
+                "cache_namespace": BASELINE_NAMESPACE,
+                "rss_max_mb": None if rss is None else rss / 2**20,
+                "notes": self.baseline_notes,
+            }
+        return data
 
     @property
     def failed(self) -> bool:
@@ -658,7 +927,8 @@ class Bench:
     @property
     def missed(self) -> bool:
         memory = self.rss_max_bytes is not None and self.rss_max_bytes / 2**20 >= RSS_TARGET_MB
-        return memory or any(row.met is False for row in self.rows)
+        # A baseline row has no target of its own: it is there to compare with.
+        return memory or any(row.met is False for row in self.rows if row.revision is None)
 
 
 def combined(first: WrkResult, second: WrkResult) -> WrkResult:
@@ -713,10 +983,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--strict", action="store_true", help="exit 3 when a target is missed (errors exit 1)"
     )
     parser.add_argument("--keep-logs", action="store_true", help="keep the service logs")
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also measure git revision REV of this repository (installed in a venv of its own"
+        " under $TMPDIR, kept for later runs), each scenario right before the current tree",
+    )
     args = parser.parse_args(argv)
     unknown = [s for s in args.only if s not in SCENARIOS]
     if unknown:
         parser.error(f"unknown scenario(s) {', '.join(unknown)}; known: {', '.join(SCENARIOS)}")
+    if args.baseline is not None:
+        try:
+            resolve(args.baseline)
+        except (ValueError, OSError) as error:
+            parser.error(f"--baseline: {error}")
     args.database_url = os.environ.get(
         "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/library_bench"
     )
