@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,17 @@ def test_the_generator_is_deterministic_and_writes_the_original_format(tmp_path:
     assert all(re.fullmatch(r"[0-9]{13}", i) for i in isbns)
     assert any(not a["name"].isascii() for a in document["authors"])  # some accented names
     assert 10 <= len({b["genre_name"] for b in books}) <= 20
+
+
+def test_titles_vary_as_a_real_catalogues_do() -> None:
+    titles = [book["title"] for book in generate_catalogue(50_000)["books"]]
+    assert len(set(titles)) >= 0.9 * len(titles)
+    filler = {"the", "of", "a", "and", "for"}
+    words = Counter(word for title in titles for word in set(title.lower().split()) - filler)
+    assert len(words) >= 3000  # a vocabulary of thousands of words
+    in_most = words.most_common(1)[0][1]
+    assert 0.01 * len(titles) <= in_most <= 0.05 * len(titles)  # a few in many titles
+    assert sorted(words.values())[len(words) // 2] <= 20  # most in few
 
 
 def test_another_seed_gives_another_catalogue() -> None:

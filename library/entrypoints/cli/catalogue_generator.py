@@ -1,13 +1,18 @@
 """A deterministic synthetic catalogue in the original service's file format.
 
-Titles are drawn from word lists so that search has something to find; names include
-accented ones; ISBNs are unique 13-digit ISBNs with a correct check digit.
+Titles and descriptions are drawn from a vocabulary of about 5,000 English words with
+Zipf-like frequencies (a few words in many titles, most in few), as a real catalogue's are,
+so that searches meet real match counts; names include accented ones; ISBNs are unique
+13-digit ISBNs with a correct check digit.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 from typing import Any
+
+from library.entrypoints.cli.catalogue_words import WORDS
 
 _FIRST = (
     "Ada Alan Alice Amélie Ana Anton Astrid Beatriz Bruno Camille Carlos Chiara Clara Daniel "
@@ -72,18 +77,58 @@ _WHO = (
 )
 
 
-def _title(rng: random.Random) -> str:
-    pattern = rng.randrange(5)
-    adjective, noun, other = rng.choice(_ADJECTIVES), rng.choice(_NOUNS), rng.choice(_NOUNS)
-    if pattern == 0:
-        return f"The {adjective} {noun}"
-    if pattern == 1:
-        return f"The {noun} of {rng.choice(_PLACES)}"
-    if pattern == 2:
-        return f"{adjective} {noun}s"
+# Zipf-Mandelbrot: the word of rank r has weight 1 / (r + OFFSET) ** EXPONENT; the offset
+# keeps the handful of commonest words from crowding out the rest (the commonest is then in
+# about 3% of titles, as "love" or "night" are in a real catalogue's).
+ZIPF_EXPONENT = 1.0
+ZIPF_OFFSET = 12
+
+
+class Vocabulary:
+    """Title and description words with Zipf-like frequencies: a few in many titles, most in
+    few. The classic title words come first (the most frequent), then the word list in an
+    order drawn from the seed."""
+
+    def __init__(self, rng: random.Random) -> None:
+        classic = [w.lower() for w in (*_ADJECTIVES, *_NOUNS)]
+        rest = [w for w in WORDS if w not in set(classic)]
+        rng.shuffle(rest)
+        self.words = [*classic, *rest]
+        weights = [1.0 / (rank + ZIPF_OFFSET) ** ZIPF_EXPONENT for rank in range(len(self.words))]
+        self._cumulative = list(itertools.accumulate(weights))
+        self._rng = rng
+
+    def draw(self, count: int = 1) -> list[str]:
+        return self._rng.choices(self.words, cum_weights=self._cumulative, k=count)
+
+
+def _title(rng: random.Random, vocabulary: Vocabulary) -> str:
+    a, b, c = (word.capitalize() for word in vocabulary.draw(3))
+    pattern = rng.randrange(9) if rng.random() < 0.97 else 9  # few one-word titles
+    if pattern <= 2:
+        return f"The {a} {b}"
     if pattern == 3:
-        return f"A {noun} for the {adjective} {other}"
-    return f"{noun} and {other}"
+        return f"{a} of {b}"
+    if pattern == 4:
+        return f"The {a} of {rng.choice(_PLACES)}"
+    if pattern == 5:
+        return f"A {a} for the {b} {c}"
+    if pattern == 6:
+        return f"{a} and {b}"
+    if pattern == 7:
+        return f"{a} {b} {c}"
+    if pattern == 8:
+        return f"The {a} {b} of the {c}"
+    return a
+
+
+def _description(rng: random.Random, vocabulary: Vocabulary) -> str:
+    words = vocabulary.draw(rng.randint(6, 14))
+    joined = " ".join(
+        f"{word} {rng.choice(('and', 'of', 'the', 'in'))}" if rng.random() < 0.2 else word
+        for word in words
+    )
+    return f"In {rng.choice(_PLACES)}, {rng.choice(_WHO)} {rng.choice(_VERBS)} {joined}."
 
 
 # Languages as a catalogue of mostly English books has them (None: not recorded).
@@ -117,22 +162,19 @@ def generate_catalogue(books: int = 50_000, authors: int = 116, seed: int = 1) -
         for i, name in enumerate(names)
     ]
     isbn_numbers = rng.sample(range(10**9), books)
-    # A generator of its own, so that every other field is what the same seed gave before
-    # books had a language.
+    vocabulary = Vocabulary(rng)
+    # A generator of its own: drawing languages shifts no other field.
     languages = random.Random(f"{seed}-language").choices(_LANGUAGES, _LANGUAGE_WEIGHTS, k=books)
     book_records = []
     for index in range(books):
-        title = _title(rng)
+        title = _title(rng, vocabulary)
         book_records.append(
             {
                 "title": title,
                 "year": rng.randint(1800, 2025),
                 "book_isbn": _isbn13(isbn_numbers[index]),
                 "genre_name": rng.choice(_GENRES),
-                "description": (
-                    f"In {rng.choice(_PLACES)}, {rng.choice(_WHO)} {rng.choice(_VERBS)}"
-                    f" the {rng.choice(_ADJECTIVES).lower()} {rng.choice(_NOUNS).lower()}."
-                ),
+                "description": _description(rng, vocabulary),
                 "author_ids": sorted(
                     rng.sample(range(1, authors + 1), min(rng.randint(1, 3), authors))
                 )
