@@ -30,6 +30,7 @@ from library.adapters.memory import (
 )
 from library.adapters.memory.idempotency import MemoryIdempotencyStore
 from library.adapters.memory.importer import MemoryImporter
+from library.adapters.memory.search_index import MemorySearchIndex
 from library.adapters.postgres import (
     PoolLifecycle,
     PostgresApiKeyStore,
@@ -43,6 +44,7 @@ from library.adapters.postgres import (
 from library.adapters.postgres.change_feed import CHANNEL, ChangeFeed
 from library.adapters.postgres.idempotency import PostgresIdempotencyStore
 from library.adapters.postgres.importer import PostgresImporter
+from library.adapters.postgres.search_index import PostgresSearchIndex
 from library.adapters.redis_cache import (
     CachedCatalogue,
     CacheInvalidator,
@@ -84,6 +86,7 @@ from library.application.ports import CacheObserver
 from library.application.rendering import RenderingCatalogue
 from library.application.reviews import AddReview, RemoveReview, ReviseReview
 from library.application.sample import load_sample_catalogue
+from library.application.search_index import BuildSearchIndex
 from library.config import ConfigurationError, Settings
 
 __all__ = [
@@ -119,6 +122,7 @@ class MemoryStorage(containers.DeclarativeContainer):
     unit_of_work = providers.Factory(MemoryUnitOfWork, store=store, bus=bus)
     catalogue = providers.Singleton(MemoryCatalogue, store=store)
     importer = providers.Singleton(MemoryImporter, store=store)
+    search_index = providers.Singleton(MemorySearchIndex)
     idempotency = providers.Singleton(MemoryIdempotencyStore)
     # Without a database, the keys are those of LIBRARY_API_KEYS.
     api_keys = providers.Singleton(MemoryApiKeyStore, keys=settings.provided.access.api_keys)
@@ -189,8 +193,13 @@ class PostgresStorage(containers.DeclarativeContainer):
         ),
         origin=origin,
     )
-    catalogue = providers.Singleton(PostgresCatalogue, pool=pool)
+    catalogue = providers.Singleton(
+        PostgresCatalogue,
+        pool=pool,
+        bounded=providers.Callable(lambda plan: plan == "bounded", settings.provided.search_plan),
+    )
     importer = providers.Singleton(PostgresImporter, pool=pool)
+    search_index = providers.Singleton(PostgresSearchIndex, pool=pool)
     idempotency = providers.Singleton(PostgresIdempotencyStore, pool=pool)
     api_keys = providers.Singleton(PostgresApiKeyStore, pool=pool)
     pool_stats = providers.Singleton(PsycopgPoolStats, pool=pool)
@@ -324,7 +333,9 @@ class Container(containers.DeclarativeContainer):
 
     # Reads answer in the JSON clients are sent, through the cache when there is one.
     _shown = cache.catalogue
-    browse_books = providers.Singleton(BrowseBooks, catalogue=_shown)
+    browse_books = providers.Singleton(
+        BrowseBooks, catalogue=_shown, max_offset=settings.provided.max_offset
+    )
     browse_authors = providers.Singleton(BrowseAuthors, catalogue=_shown)
     show_book = providers.Singleton(ShowBook, catalogue=_shown)
     show_book_reviews = providers.Singleton(ShowBookReviews, catalogue=_shown)
@@ -339,6 +350,7 @@ class Container(containers.DeclarativeContainer):
 
     process_once = providers.Singleton(ProcessOnce, store=storage.idempotency)
     import_catalogue = providers.Singleton(ImportCatalogue, importer=storage.importer, bus=bus)
+    build_search_index = providers.Singleton(BuildSearchIndex, index=storage.search_index)
     warm_cache = providers.Singleton(
         WarmCache,
         catalogue=_stored,

@@ -98,8 +98,19 @@ class BookListQuery:
     after: BookPosition | None
 
 
-def book_list_query(params: BookListParams) -> BookListQuery:
-    """Check every parameter, then their combination.
+def _offset(raw: str | None, most: int | None) -> int | None:
+    offset = _optional_int(raw, 0, MAX_ID)
+    if offset is not None and most is not None and offset > most:
+        raise InvalidValue(
+            f"must be at most {most} here: read further pages with cursor"
+            " (each page's next_cursor), which costs the same at any depth"
+        )
+    return offset
+
+
+def book_list_query(params: BookListParams, *, max_offset: int | None = None) -> BookListQuery:
+    """Check every parameter, then their combination; `max_offset` is the deepest offset the
+    deployment serves (LIBRARY_MAX_OFFSET: an offset page reads every book it skips).
 
     Raises:
         ValidationFailed: a parameter has a bad value (each fault listed).
@@ -114,7 +125,7 @@ def book_list_query(params: BookListParams) -> BookListQuery:
     before = fields.check("before", lambda: _optional_int(params.before, -MAX_ID, MAX_ID))
     after = fields.check("after", lambda: _optional_int(params.after, -MAX_ID, MAX_ID))
     limit = fields.check("limit", lambda: _optional_int(params.limit, 1, MAX_LIMIT))
-    offset = fields.check("offset", lambda: _optional_int(params.offset, 0, MAX_ID))
+    offset = fields.check("offset", lambda: _offset(params.offset, max_offset))
     sort = fields.check("sort", lambda: _sort([s for s in params.sort if s.strip()]))
     cursor = params.cursor or None
     fields.raise_if_any()
@@ -165,11 +176,12 @@ def author_filter(params: AuthorListParams) -> AuthorFilter:
 class BrowseBooks:
     """List and search books, a page at a time, with a cursor to the next page."""
 
-    def __init__(self, catalogue: RenderedCatalogue) -> None:
+    def __init__(self, catalogue: RenderedCatalogue, *, max_offset: int | None = None) -> None:
         self._catalogue = catalogue
+        self._max_offset = max_offset
 
     async def __call__(self, params: BookListParams) -> Rendered[BookPage]:
-        request = book_list_query(params)
+        request = book_list_query(params, max_offset=self._max_offset)
         hits = await self._catalogue.books(
             request.filter, after=request.after, offset=request.offset, limit=request.limit + 1
         )

@@ -84,7 +84,17 @@ class BookListParams:
         ),
     )
     limit: str | None = field(default=None, metadata=_LIMIT)
-    offset: str | None = field(default=None, metadata=_OFFSET)
+    offset: str | None = field(
+        default=None,
+        metadata=described(
+            "Items to skip (none when absent); not together with `cursor`. A deployment may"
+            " serve offsets up to a limit of its own (LIBRARY_MAX_OFFSET): deeper is a 422"
+            " whose message points to `cursor`, which costs the same at any depth",
+            integer_text=True,
+            minimum=0,
+            maximum=MAX_ID,
+        ),
+    )
     cursor: str | None = field(
         default=None,
         metadata=described(

@@ -259,3 +259,24 @@ class CatalogueImporter(Protocol):
         A bulk load can multiply the catalogue at once; until the store's statistics catch
         up, its searches would be planned for the old size.
         """
+
+
+@frozen
+class SearchIndexProgress:
+    """How far building the search index has come: books indexed out of about `total`."""
+
+    indexed: int
+    total: int
+
+
+class SearchIndex(Protocol):
+    """What lets a search score only the books that can reach its page (PostgreSQL's
+    per-word tables), built once for the books stored before it existed; stores whose
+    search needs none report it ready."""
+
+    async def ready(self) -> bool: ...
+
+    async def build(self, report: Callable[[SearchIndexProgress], None]) -> int:
+        """Index every book not indexed yet, reporting after each batch; mark the index
+        ready; return how many books were indexed (0 when it already was)."""
+        ...

@@ -9,7 +9,14 @@ from urllib.parse import quote
 from attrs import evolve, field, frozen
 
 from library.config.access import AccessSettings, JwtSettings
-from library.config.values import ConfigurationError, choice, flag, integer, seconds
+from library.config.values import (
+    ConfigurationError,
+    choice,
+    flag,
+    integer,
+    optional_integer,
+    seconds,
+)
 
 __all__ = [
     "LOG_FORMATS",
@@ -28,6 +35,7 @@ MIB = 1024 * 1024
 
 LOG_LEVELS = ("info", "debug", "warning", "error", "critical")
 LOG_FORMATS = ("text", "json")
+SEARCH_PLANS = ("bounded", "exact")
 
 
 def database_url(env: Mapping[str, str]) -> str | None:
@@ -79,6 +87,10 @@ class Settings:
     log_level: str = "info"
     log_format: str = "text"
     worker_claim_after: float = 60.0
+    # "bounded": searches score only what can reach the page; "exact": every match, as
+    # before (the same results, slower; a way out should the bounded plan misbehave).
+    search_plan: str = "bounded"
+    max_offset: int | None = None
     access: AccessSettings = field(factory=AccessSettings)
 
     @classmethod
@@ -108,6 +120,8 @@ class Settings:
             log_level=choice(env, "LIBRARY_LOG_LEVEL", LOG_LEVELS),
             log_format=choice(env, "LIBRARY_LOG_FORMAT", LOG_FORMATS),
             worker_claim_after=seconds(env, "LIBRARY_WORKER_CLAIM_AFTER", 60.0, minimum=0.01),
+            search_plan=choice(env, "LIBRARY_SEARCH_PLAN", SEARCH_PLANS),
+            max_offset=optional_integer(env, "LIBRARY_MAX_OFFSET"),
             access=AccessSettings.from_env(env),
         )
 

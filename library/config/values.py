@@ -22,6 +22,11 @@ def integer(env: Mapping[str, str], name: str, default: int, *, minimum: int = 0
     return value
 
 
+def optional_integer(env: Mapping[str, str], name: str, *, minimum: int = 0) -> int | None:
+    """An integer, or None when the variable is unset or blank."""
+    return integer(env, name, minimum, minimum=minimum) if text(env, name) else None
+
+
 def seconds(env: Mapping[str, str], name: str, default: float, *, minimum: float) -> float:
     raw = env.get(name, "").strip()
     if not raw:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.http.http_api import Api, assert_problem
+from library.config import Settings
+from tests.http.http_api import Api, assert_problem, make_api
 
 
 def test_unknown_parameters_are_ignored(api: Api) -> None:
@@ -109,3 +110,24 @@ def test_offset_pages_also_return_a_cursor(api: Api) -> None:
     rest = api.get(f"/books?cursor={page['next_cursor']}").json
     assert [b["id"] for b in rest["items"]] == ids[3:]
     assert rest["next_cursor"] is None
+
+
+def test_a_deployment_may_refuse_deep_offsets_pointing_to_the_cursor() -> None:
+    api = make_api(Settings(max_offset=2).drop_in())
+    books = [api.book(title=f"Book {n}")["id"] for n in range(4)]
+    assert [b["id"] for b in api.get("/books?offset=2").json["items"]] == books[2:]
+    result = api.get("/books?offset=3")
+    assert_problem(result, 422, "validation-error", fields=["offset"])
+    assert "cursor" in result.json["errors"][0]["message"]
+    # Before the combination rules, as every parameter check is.
+    assert_problem(api.get("/books?offset=3&sort=similarity"), 422, "validation-error")
+    # The cursor reaches the same books at any depth.
+    first = api.get("/books?limit=3").json
+    assert [b["id"] for b in api.get(f"/books?cursor={first['next_cursor']}").json["items"]] == [
+        books[3]
+    ]
+    assert api.get("/authors?offset=3").status_code == 200  # authors have no cursor
+
+
+def test_offsets_have_no_limit_by_default(api: Api) -> None:
+    assert api.get("/books?offset=1000000").json["items"] == []

@@ -17,7 +17,7 @@ from library.application.ports import BookFilter, BookPosition, SortOrder
 from library.application.relevance import BOOK_AUTHOR, BOOK_RANK, BOOK_TITLE
 
 # The query text as the stored search keys are written (folded into a constant at planning).
-_KEY = "library_unaccent(lower(%(q)s))"
+SEARCH_KEY = sql.SQL("library_unaccent(lower(%(q)s))")
 
 # The search, when `q` is given: the parsed query once, then every matching book with its
 # authors' best name similarity, computed set-wise over the matches only. Each way of matching
@@ -26,25 +26,41 @@ _KEY = "library_unaccent(lower(%(q)s))"
 # The match condition spells the query out, so that the planner estimates how many books it
 # matches; the relevance takes it from `search_query`, materialised so that
 # websearch_to_tsquery() runs once per search, not once per matching book.
-_SEARCH = sql.SQL("""WITH search_query AS MATERIALIZED (
-    SELECT websearch_to_tsquery('english', {key}) AS query
-),
-matches AS (
+_MATCHES = sql.SQL("""
     SELECT m.id FROM books m WHERE m.search_vector @@ websearch_to_tsquery('english', {key})
     UNION
     SELECT m.id FROM books m WHERE m.title_key %% {key}
     UNION
     SELECT ba.book_id FROM book_authors ba JOIN authors a ON a.id = ba.author_id
     WHERE a.name_key %% {key}
+""").format(key=SEARCH_KEY)
+
+_SEARCH = sql.SQL("""WITH search_query AS MATERIALIZED (
+    SELECT websearch_to_tsquery('english', {key}) AS query
 ),
-found AS (
+matches (id) AS ({matches}),
+found AS ({found})
+""")
+
+# Each match's best author similarity: set-wise over every match (a hash join wins there),
+# or, for the bounded search's few thousand candidates at most, looked up per candidate
+# through the link's index (where the planner, pricing random reads as disk reads, would
+# still hash all of book_authors). Either way the same max() of the same float4 values.
+_FOUND_EVERY = sql.SQL("""
     SELECT m.id, max(similarity(a.name_key, {key})) AS author_similarity
     FROM matches m
     LEFT JOIN book_authors ba ON ba.book_id = m.id
     LEFT JOIN authors a ON a.id = ba.author_id
     GROUP BY m.id
-)
-""").format(key=sql.SQL(_KEY))
+""")
+_FOUND_EACH = sql.SQL("""
+    SELECT m.id, (
+        SELECT max(similarity(a.name_key, {key}))
+        FROM book_authors ba JOIN authors a ON a.id = ba.author_id
+        WHERE ba.book_id = m.id
+    ) AS author_similarity
+    FROM (SELECT DISTINCT id FROM matches) m
+""")
 
 _SEARCH_JOIN = sql.SQL("JOIN found f ON f.id = b.id")
 
@@ -54,7 +70,7 @@ _RELEVANCE = sql.SQL("""(
     + {title}::float8 * similarity(b.title_key, {key})::float8
     + {author}::float8 * coalesce(f.author_similarity, 0)::float8
 )""").format(
-    key=sql.SQL(_KEY),
+    key=SEARCH_KEY,
     rank=sql.Literal(BOOK_RANK),
     title=sql.Literal(BOOK_TITLE),
     author=sql.Literal(BOOK_AUTHOR),
@@ -130,9 +146,19 @@ def _keyset(
 
 
 def book_list(
-    query: BookFilter, *, after: BookPosition | None, offset: int, limit: int
+    query: BookFilter,
+    *,
+    after: BookPosition | None,
+    offset: int,
+    limit: int,
+    candidates: sql.Composable | None = None,
 ) -> Statement:
-    """The statement of one page of books for `query`."""
+    """The statement of one page of books for `query`.
+
+    With `q`, the books considered are every match, or only `candidates` (a query of ids,
+    every one of them a match) when given: the bounded search narrows them down, and the page
+    is then scored and ordered exactly as the page of every match would be.
+    """
     params: dict[str, object] = {"limit": limit, "offset": offset}
     conditions: list[sql.Composable] = []
     for name, fragment in _FILTERS.items():
@@ -145,7 +171,10 @@ def book_list(
     search_join: sql.Composable = sql.SQL("")
     if query.q is not None:
         params["q"] = query.q
-        search, search_join, relevance = _SEARCH, _SEARCH_JOIN, _RELEVANCE
+        key = SEARCH_KEY
+        found = (_FOUND_EVERY if candidates is None else _FOUND_EACH).format(key=key)
+        search = _SEARCH.format(key=key, matches=candidates or _MATCHES, found=found)
+        search_join, relevance = _SEARCH_JOIN, _RELEVANCE
     inner_where = sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("TRUE")
     outer_where: sql.Composable = sql.SQL("TRUE")
     if after is not None:

@@ -6,6 +6,7 @@ arrays of objects, read by key.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeAlias
 
@@ -14,6 +15,7 @@ from psycopg.rows import DictRow, dict_row
 
 from library.adapters.postgres.book_columns import BOOK_COLUMNS
 from library.adapters.postgres.book_list import book_list
+from library.adapters.postgres.bounded_search import Fallback, bounded_page
 from library.adapters.postgres.errors import translated
 from library.adapters.postgres.pool import Connection, Pool, on_live_connection
 from library.application.book_fields import NAMES
@@ -28,6 +30,8 @@ from library.application.read_models import (
     book_hit,
 )
 from library.application.relevance import AUTHOR_EMAIL, AUTHOR_NAME
+
+log = logging.getLogger(__name__)
 
 # What connection.execute takes (psycopg's Query also admits t-strings, which it does not).
 Statement: TypeAlias = str | sql.SQL | sql.Composed
@@ -118,10 +122,16 @@ def _detail(row: Mapping[str, Any]) -> BookDetail:
 
 
 class PostgresCatalogue:
-    """The Catalogue port over the pool; reads run in autocommit, no transaction round trips."""
+    """The Catalogue port over the pool; reads run in autocommit, no transaction round trips.
 
-    def __init__(self, pool: Pool) -> None:
+    Searches by relevance take the bounded plan when `bounded` (see bounded_search), which
+    falls back to scoring every match where it cannot prove its page.
+    """
+
+    def __init__(self, pool: Pool, *, bounded: bool = True) -> None:
         self._pool = pool
+        self._bounded = bounded
+        self._said_not_indexed = False
 
     async def _one(self, query: Statement, params: dict[str, object]) -> DictRow | None:
         async def fetch(connection: Connection) -> DictRow | None:
@@ -170,8 +180,26 @@ class PostgresCatalogue:
     async def books(
         self, query: BookFilter, *, after: BookPosition | None, offset: int, limit: int
     ) -> Sequence[BookHit[BookView]]:
-        statement = book_list(query, after=after, offset=offset, limit=limit)
-        rows = await self._all(statement.query, statement.params)
+        async def fetch(connection: Connection) -> list[DictRow]:
+            if self._bounded:
+                found = await bounded_page(
+                    connection, query, after=after, offset=offset, limit=limit
+                )
+                if not isinstance(found, Fallback):
+                    return found
+                if found is Fallback.NOT_INDEXED and not self._said_not_indexed:
+                    self._said_not_indexed = True
+                    log.warning(
+                        "the search index is not built: searches score every match until"
+                        " `library search index` has run"
+                    )
+            statement = book_list(query, after=after, offset=offset, limit=limit)
+            cursor = connection.cursor(row_factory=dict_row)
+            await cursor.execute(statement.query, statement.params)
+            return await cursor.fetchall()
+
+        async with translated():
+            rows = await on_live_connection(self._pool, fetch)
         return [book_hit(_book(row), row["relevance"]) for row in rows]
 
     async def authors(self, query: AuthorFilter) -> Sequence[AuthorView]:

@@ -63,8 +63,13 @@ def create_pool(
             "autocommit": True,
             "connect_timeout": max(1, round(connect_timeout)),
             # JIT compiles a plan when its estimated cost is high, which for the search's
-            # union of index scans means ~300 ms of compiling for a 20 ms query.
-            "options": f"-c statement_timeout={statement_timeout_ms} -c jit=off",
+            # union of index scans means ~300 ms of compiling for a 20 ms query. Parallel
+            # workers take 10-15 ms to start, more than most of these statements run, and
+            # take cores from the requests beside them.
+            "options": (
+                f"-c statement_timeout={statement_timeout_ms} -c jit=off"
+                " -c max_parallel_workers_per_gather=0"
+            ),
         },
         name="library",
     )

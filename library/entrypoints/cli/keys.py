@@ -8,17 +8,11 @@ the whole key; `create` and `hash` print the entry to add there.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
 import shlex
 import sys
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
-from urllib.parse import urlsplit
-
-from attrs import evolve
+from typing import Any
 
 from library.application.access import SCOPES, Rate
 from library.application.access.api_keys import (
@@ -32,12 +26,10 @@ from library.application.access.api_keys import (
     key_id_of,
 )
 from library.application.access.authentication import REMEMBER_SECONDS
-from library.application.errors import StorageUnavailable
-from library.config import JwtSettings, Settings
+from library.config import Settings
 from library.config.access import api_key_entry
-from library.container import Container, create_container, start, stop
-
-T = TypeVar("T")
+from library.container import Container
+from library.entrypoints.cli.on_storage import on_storage
 
 # timedelta and datetime arithmetic overflow a few million days out; a century is plenty.
 MAX_LIFETIME_DAYS = 36_500
@@ -132,7 +124,7 @@ def create(args: argparse.Namespace) -> int:
             use_case: IssueKey = container.issue_key()
             return await use_case(args.name, args.scope, expires_in=lifetime, rate=rate)
 
-        issued = _run(settings, "create", issue)
+        issued = on_storage(settings, "library keys create", issue)
     except (Refused, ValueError) as error:
         return _refuse("create", error)
     if issued is None:
@@ -173,7 +165,7 @@ def show(args: argparse.Namespace) -> int:
         use_case: ListKeys = container.list_keys()
         return await use_case()
 
-    listed = _run(settings, "list", listed_keys)
+    listed = on_storage(settings, "library keys list", listed_keys)
     if listed is None:
         return 1
     now = datetime.now(UTC)
@@ -202,7 +194,7 @@ def revoke(args: argparse.Namespace) -> int:
         use_case: RevokeKey = container.revoke_key()
         return await use_case(args.id)
 
-    revoked = _run(settings, "revoke", revoke_key)
+    revoked = on_storage(settings, "library keys revoke", revoke_key)
     if revoked is None:
         return 1
     if not revoked:
@@ -224,61 +216,6 @@ def hash_entry(args: argparse.Namespace) -> int:
         return _refuse("hash", error)
     print(api_key_entry(key_id, hash_key(key), scopes, rate))
     return 0
-
-
-def _run(settings: Settings, action: str, work: Callable[[Container], Awaitable[T]]) -> T | None:
-    """Run `work` on a container of its own; None (after saying why) when PostgreSQL cannot
-    be used."""
-    try:
-        with _quiet(_STORAGE_LOGGERS):
-            return asyncio.run(_on_container(settings, work))
-    except StorageUnavailable as error:
-        where = _server(settings.database_url)
-        print(f"library keys {action}: PostgreSQL{where} cannot be used: {error}", file=sys.stderr)
-        return None
-
-
-# The pool logs every failed connection attempt and the adapters every failure: right for a
-# server, noise for a command that says in one line why it failed.
-_STORAGE_LOGGERS = ("psycopg", "library.adapters.postgres")
-
-
-@contextmanager
-def _quiet(names: Sequence[str]) -> Iterator[None]:
-    loggers = [logging.getLogger(name) for name in names]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
-
-
-async def _on_container(settings: Settings, work: Callable[[Container], Awaitable[T]]) -> T:
-    # Keys need only their store: no demo catalogue, cache, change feed or JWKS to start.
-    only_storage = evolve(
-        settings, demo=False, redis_url=None, access=evolve(settings.access, jwt=JwtSettings())
-    )
-    container = create_container(only_storage)
-    await start(container)
-    try:
-        return await work(container)
-    finally:
-        await stop(container)
-
-
-def _server(url: str | None) -> str:
-    """` at host:port` of a PostgreSQL URL (never its password), or nothing."""
-    try:
-        parts = urlsplit(url or "")
-        host, port = parts.hostname, parts.port
-    except ValueError:
-        return ""
-    if not host:
-        return ""
-    return f" at {host}:{port}" if port else f" at {host}"
 
 
 def _refuse(action: str, error: Exception) -> int:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from library.application.errors import StorageUnavailable
 from library.config import ConfigurationError, Settings
-from library.entrypoints.cli import jobs, keys, migrate, seed, serve
+from library.entrypoints.cli import jobs, keys, migrate, search, seed, serve
 from library.entrypoints.logs import configure_logging
 
 
@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     seed.register(commands)
     jobs.register(commands)
     keys.register(commands)
+    search.register(commands)
     return parser
 
 

@@ -1,0 +1,11 @@
+DROP TRIGGER IF EXISTS books_index_updated ON books;
+DROP TRIGGER IF EXISTS books_index_inserted ON books;
+DROP FUNCTION IF EXISTS library_books_updated();
+DROP FUNCTION IF EXISTS library_books_inserted();
+DROP FUNCTION IF EXISTS library_index_terms(bigint[]);
+DROP FUNCTION IF EXISTS library_weight(text[]);
+DROP FUNCTION IF EXISTS library_term_query(text);
+DROP TABLE IF EXISTS search_index;
+DROP INDEX IF EXISTS authors_name_key_gist_idx;
+DROP TABLE IF EXISTS lexeme_bounds;
+DROP TABLE IF EXISTS title_terms;
